@@ -1,0 +1,61 @@
+import type { AuditEntry, AuditReport } from '../../shared/contract/index.ts';
+import type { Db } from '../db/open.ts';
+import { checkAnchor, readAnchor, writeAnchor, type Anchor } from './anchor.ts';
+import { verifyChain } from './chain.ts';
+
+/**
+ * Reading and verifying the audit log, and keeping its anchor file up to date.
+ * Anchor writes are coalesced: a burst of mutations (an import of 200 files)
+ * writes the file once, with the newest head.
+ */
+export class AuditService {
+  private pending: Anchor | null = null;
+  private writing: Promise<void> | null = null;
+
+  constructor(private readonly db: Db, private readonly anchorFile: string, private readonly anchorKey: Buffer) {}
+
+  noteHead(head: Anchor): void {
+    if (!this.pending || head.seq > this.pending.seq) this.pending = head;
+    this.writing ??= this.flushLoop().finally(() => {
+      this.writing = null;
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.pending) {
+      const head = this.pending;
+      this.pending = null;
+      await writeAnchor(this.anchorFile, this.anchorKey, head);
+    }
+  }
+
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+  }
+
+  list(entityId: string | undefined, limit: number, offset: number): AuditEntry[] {
+    const rows = (entityId
+      ? this.db.prepare('SELECT * FROM audit_log WHERE entity_id = ? ORDER BY seq DESC LIMIT ? OFFSET ?').all(entityId, limit, offset)
+      : this.db.prepare('SELECT * FROM audit_log ORDER BY seq DESC LIMIT ? OFFSET ?').all(limit, offset)) as Array<{
+      seq: number; at: string; actor: string; action: string; entity_type: string; entity_id: string; data: string; hash: string;
+    }>;
+    return rows.map((r) => ({
+      seq: r.seq, at: r.at, actor: r.actor, action: r.action, entityType: r.entity_type, entityId: r.entity_id,
+      data: JSON.parse(r.data) as unknown, hash: r.hash,
+    }));
+  }
+
+  async verify(): Promise<AuditReport> {
+    await this.flush();
+    const chain = verifyChain(this.db);
+    const anchor = await readAnchor(this.anchorFile, this.anchorKey);
+    const problems = [...chain.problems, ...checkAnchor(anchor, chain.hashAt, chain.entries)];
+    return {
+      ok: problems.length === 0,
+      entries: chain.entries,
+      headHash: chain.head?.hash ?? null,
+      anchored: anchor !== null && anchor !== 'invalid',
+      problems,
+    };
+  }
+}

@@ -1,0 +1,19 @@
+import m0001 from './0001-jobs-assets-audit.ts';
+import m0002 from './0002-task-queue.ts';
+import m0003 from './0003-indexes.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Append-only: a released migration is never edited (a test pins each one's
+ * hash); a change to the schema is a new numbered migration at the end.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'jobs-assets-audit', sql: m0001 },
+  { version: 2, name: 'task-queue', sql: m0002 },
+  { version: 3, name: 'indexes', sql: m0003 },
+];

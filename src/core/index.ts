@@ -1,0 +1,143 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { events as eventSchemas } from '../shared/contract/index.ts';
+import { ANCHOR_FILE_NAME } from './audit/anchor.ts';
+import { AuditService } from './audit/service.ts';
+import type { Core, EventListener } from './app/core-api.ts';
+import { createDispatch } from './app/dispatch.ts';
+import { ChittiError } from './app/errors.ts';
+import { createHandlers } from './app/handlers.ts';
+import { createUnitOfWork } from './app/unit-of-work.ts';
+import { deriveKey } from './crypto/derive.ts';
+import { KEY_FILE_NAME, createMasterKey, loadMasterKey } from './crypto/key-file.ts';
+import { migrate, schemaVersion } from './db/migrate.ts';
+import { openDatabase } from './db/open.ts';
+import type { IngestRequest, IngestResponse, IngestWorkerData } from './ingest/ingest-protocol.ts';
+import { silentLogger, type CorePorts } from './ports.ts';
+import { BlobStore } from './store/blob-store.ts';
+import { TaskRunner } from './tasks/runner.ts';
+import { WorkerPool } from './tasks/worker-pool.ts';
+
+export type { Core } from './app/core-api.ts';
+export type { CorePorts } from './ports.ts';
+export { ChittiError } from './app/errors.ts';
+
+export const DB_FILE_NAME = 'chitti.db';
+export const VERSION = '0.1.0';
+
+export interface CoreOptions {
+  /** true: create a new database if there is none; 'exclusive': fail if one exists (`chitti init`). */
+  create?: boolean | 'exclusive';
+  /** Pick up tasks a previous process left unfinished (the app and `serve` do; one-shot CLI commands do not). */
+  autoResume?: boolean;
+  /** Largest file an import accepts. */
+  maxFileBytes?: number;
+  /** Worker threads for imports (default: the number of cores). */
+  concurrency?: number;
+  /** Test-only fault injection: pause before each imported file. */
+  importDelayMs?: number;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 ** 3;
+
+/**
+ * Opens (or creates) the encrypted workspace in `ports.dataDir` and returns
+ * the core. Nothing here knows which host (Electron, CLI, HTTP) is calling.
+ */
+export async function createCore(ports: CorePorts, options: CoreOptions = {}): Promise<Core> {
+  const logger = ports.logger ?? silentLogger;
+  const clock = ports.clock ?? (() => new Date());
+  const dataDir = path.resolve(ports.dataDir);
+  const dbFile = path.join(dataDir, DB_FILE_NAME);
+  const keyFile = path.join(dataDir, KEY_FILE_NAME);
+  const hasDb = existsSync(dbFile);
+  const hasKey = existsSync(keyFile);
+
+  if (options.create === 'exclusive' && (hasDb || hasKey)) {
+    throw new ChittiError('ALREADY_INITIALIZED', `A Chitti database already exists in ${dataDir}.`);
+  }
+  if (!options.create && !hasDb) {
+    throw new ChittiError('NOT_INITIALIZED', `No Chitti database in ${dataDir}; run \`chitti init\` first.`);
+  }
+  if (hasDb && !hasKey) {
+    throw new ChittiError('KEY_MISSING', `The database in ${dataDir} has no key file (${KEY_FILE_NAME}); restore it from a backup. A new key is never made for an existing database.`);
+  }
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const master = hasKey ? await loadMasterKey(keyFile, ports.keyStore) : await createMasterKey(keyFile, ports.keyStore, clock());
+
+  const db = openDatabase(dbFile, deriveKey(master.key, 'db'), { create: Boolean(options.create) });
+  try {
+    migrate(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+
+  const storeDir = path.join(dataDir, 'originals');
+  const blobKey = deriveKey(master.key, 'blob');
+  const nameKey = deriveKey(master.key, 'blob-name');
+  const store = new BlobStore(storeDir, blobKey, nameKey);
+  await mkdir(storeDir, { recursive: true, mode: 0o700 });
+  await store.sweepTemp();
+
+  const listeners = new Set<EventListener>();
+  const emit: EventListener = (name, payload) => {
+    const checked = eventSchemas[name].safeParse(payload);
+    if (!checked.success) {
+      logger.error('event does not match the contract', { event: name });
+      return;
+    }
+    for (const l of listeners) {
+      try {
+        l(name, checked.data as typeof payload);
+      } catch (e) {
+        logger.warn('event listener failed', { event: name, error: String(e) });
+      }
+    }
+  };
+
+  const audit = new AuditService(db, path.join(dataDir, ANCHOR_FILE_NAME), deriveKey(master.key, 'audit-anchor'));
+  const write = createUnitOfWork({ db, clock, actor: ports.actor, emit, onAudited: (head) => audit.noteHead(head) });
+
+  const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+  const workerData: IngestWorkerData = {
+    storeDir, blobKey, nameKey,
+    maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    delayMs: options.importDelayMs ?? 0,
+  };
+  const runner = new TaskRunner({
+    db, write, logger, concurrency,
+    createPool: () => new WorkerPool<IngestRequest, IngestResponse>(() => ports.workers('ingest', workerData), concurrency),
+  });
+
+  const handlers = createHandlers({
+    db, write, runner, audit,
+    info: { version: VERSION, dataDir, keyMethod: master.method, schemaVersion: () => schemaVersion(db) },
+  });
+  const { dispatch, dispatchUnknown } = createDispatch(handlers, logger);
+  master.key.fill(0);
+
+  if (options.autoResume) runner.resume();
+
+  let closed: Promise<void> | null = null;
+  return {
+    dispatch,
+    dispatchUnknown,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    idle: () => runner.idle(),
+    close() {
+      closed ??= (async () => {
+        await runner.stop();
+        await audit.flush();
+        listeners.clear();
+        db.close();
+      })();
+      return closed;
+    },
+  };
+}

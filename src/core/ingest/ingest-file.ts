@@ -1,0 +1,69 @@
+import { open, stat } from 'node:fs/promises';
+import type { FileErrorCode } from '../../shared/contract/index.ts';
+import { BlobStore, FileTooLargeError } from '../store/blob-store.ts';
+import { SNIFF_BYTES, mislabelNote, sniffContent } from './sniff.ts';
+
+export type IngestOutcome =
+  | { ok: true; sha256: string; size: number; mime: string; kind: 'image' | 'document'; note: string | null }
+  | { ok: false; code: FileErrorCode; message: string };
+
+const fail = (code: FileErrorCode, message: string): IngestOutcome => ({ ok: false, code, message });
+const errno = (e: unknown) => (e as NodeJS.ErrnoException | null)?.code ?? '';
+const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
+
+function ioFailure(e: unknown, writing: boolean): IngestOutcome {
+  const code = errno(e);
+  if (code === 'ENOSPC' || code === 'EDQUOT') return fail('DISK_FULL', 'the disk is full; free some space and import this file again');
+  if (code === 'ENOENT') return fail('FILE_NOT_FOUND', 'the file disappeared while it was being imported');
+  if (code === 'EACCES' || code === 'EPERM') return fail('FILE_UNREADABLE', 'permission denied: the file cannot be read');
+  if (writing) return fail('STORE_WRITE_FAILED', `the file could not be stored (${code || 'I/O error'})`);
+  return fail('FILE_UNREADABLE', `the file cannot be read (${code || 'I/O error'})`);
+}
+
+async function readHead(source: string): Promise<Buffer> {
+  const handle = await open(source, 'r');
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Checks one file and copies it, encrypted, into the store. Runs in a worker
+ * thread. Cheap checks come first (existence, kind of file, size, type from
+ * the leading bytes) so a refused file costs one small read; an accepted one
+ * is read once more, in full, to hash and encrypt it in a single pass.
+ */
+export async function ingestFile(source: string, name: string, store: BlobStore, maxBytes: number): Promise<IngestOutcome> {
+  let info;
+  try {
+    info = await stat(source);
+  } catch (e) {
+    if (errno(e) === 'ENOENT') return fail('FILE_NOT_FOUND', 'no such file (or a link that points nowhere)');
+    return ioFailure(e, false);
+  }
+  if (info.isDirectory()) return fail('FILE_UNREADABLE', 'this folder cannot be read (permission denied)');
+  if (!info.isFile()) return fail('FILE_NOT_REGULAR', 'not a regular file (a device, pipe or socket)');
+  if (info.size === 0) return fail('FILE_EMPTY', 'the file is empty (0 bytes)');
+  if (info.size > maxBytes) return fail('FILE_TOO_LARGE', `the file is ${mib(info.size)}, over the ${mib(maxBytes)} limit`);
+
+  let head: Buffer;
+  try {
+    head = await readHead(source);
+  } catch (e) {
+    return ioFailure(e, false);
+  }
+  const sniffed = await sniffContent(head);
+  if (!sniffed.ok) return fail(sniffed.code, sniffed.message);
+
+  try {
+    const put = await store.putFile(source, maxBytes);
+    return { ok: true, sha256: put.sha256, size: put.size, mime: sniffed.mime, kind: sniffed.kind, note: mislabelNote(name, sniffed) };
+  } catch (e) {
+    if (e instanceof FileTooLargeError) return fail('FILE_TOO_LARGE', `the file grew past the ${mib(maxBytes)} limit while it was read`);
+    return ioFailure(e, true);
+  }
+}

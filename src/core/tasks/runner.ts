@@ -1,0 +1,135 @@
+import type { TaskId } from '../../shared/contract/index.ts';
+import type { Write } from '../app/unit-of-work.ts';
+import type { Db } from '../db/open.ts';
+import type { IngestOutcome } from '../ingest/ingest-file.ts';
+import type { IngestRequest, IngestResponse } from '../ingest/ingest-protocol.ts';
+import type { Logger } from '../ports.ts';
+import { commitImportItem, expandImport } from './import-task.ts';
+import { ACTIVE_STATUSES, cancelPendingItems, getTask, pendingItems, setTaskStatus, taskRow } from './task-store.ts';
+import { WorkerCrashedError, type WorkerPool } from './worker-pool.ts';
+
+export interface RunnerDeps {
+  db: Db;
+  write: Write;
+  logger: Logger;
+  concurrency: number;
+  createPool: () => WorkerPool<IngestRequest, IngestResponse>;
+}
+
+/**
+ * Runs queued tasks one after another, the files of a task in parallel on a
+ * worker pool. All state lives in the database: the runner can be killed at
+ * any point and `resume` carries on from the last committed file.
+ */
+export class TaskRunner {
+  private readonly queue: TaskId[] = [];
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private pool: WorkerPool<IngestRequest, IngestResponse> | null = null;
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  enqueue(taskId: TaskId): void {
+    if (this.stopping || this.queue.includes(taskId)) return;
+    this.queue.push(taskId);
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.loop || this.stopping || this.queue.length === 0) return;
+    this.loop = this.drain().finally(() => {
+      this.loop = null;
+      this.kick();
+    });
+  }
+
+  /** Queues every task a previous process left unfinished (or only `taskId`). */
+  resume(taskId?: TaskId): TaskId[] {
+    const rows = this.deps.db
+      .prepare(`SELECT id FROM tasks WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(',')}) ORDER BY created_at, id`)
+      .all(...ACTIVE_STATUSES) as Array<{ id: TaskId }>;
+    const ids = rows.map((r) => r.id).filter((id) => taskId === undefined || id === taskId);
+    ids.forEach((id) => this.enqueue(id));
+    return ids;
+  }
+
+  /** Resolves when the queue is empty. */
+  async idle(): Promise<void> {
+    while (this.loop) await this.loop;
+  }
+
+  /** Stops after the files in flight are committed; unfinished tasks stay resumable. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.queue.length = 0;
+    await this.idle();
+    await this.pool?.close();
+    this.pool = null;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (let id = this.queue.shift(); id !== undefined && !this.stopping; id = this.queue.shift()) {
+        await this.runTask(id).catch((e: unknown) => this.failTask(id!, e));
+      }
+    } finally {
+      // Threads are released between batches so an idle app holds no workers.
+      await this.pool?.close();
+      this.pool = null;
+    }
+  }
+
+  private failTask(id: TaskId, e: unknown) {
+    this.deps.logger.error('task failed', { taskId: id, error: String(e) });
+    this.deps.write((tx) => {
+      setTaskStatus(tx, id, 'failed', e instanceof Error ? e.message : String(e));
+      tx.audit({ action: 'task.failed', entityType: 'task', entityId: id, data: { error: String(e) } });
+      tx.emit('task.finished', { task: getTask(tx.db, id) });
+    });
+  }
+
+  private cancelRequested(id: TaskId) {
+    return taskRow(this.deps.db, id).status === 'cancelling';
+  }
+
+  private async runTask(id: TaskId): Promise<void> {
+    const { db, write } = this.deps;
+    const row = taskRow(db, id);
+    if (!ACTIVE_STATUSES.includes(row.status)) return;
+    if (!row.expanded && row.status !== 'cancelling') await expandImport(db, write, id);
+    const jobId = row.job_id!;
+    const todo = pendingItems(db, id);
+    const inFlight = new Set<Promise<void>>();
+    for (const item of todo) {
+      if (this.stopping || this.cancelRequested(id)) break;
+      const p = this.process(item).then((outcome) => commitImportItem(write, id, jobId, item, outcome));
+      const tracked = p.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      if (inFlight.size >= this.deps.concurrency) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    if (this.stopping) return; // left running; resumed on the next start
+    write((tx) => {
+      const cancelled = taskRow(tx.db, id).status === 'cancelling';
+      if (cancelled) cancelPendingItems(tx, id);
+      setTaskStatus(tx, id, cancelled ? 'cancelled' : 'done');
+      const task = getTask(tx.db, id);
+      tx.audit({
+        action: cancelled ? 'task.cancelled' : 'task.finished', entityType: 'task', entityId: id,
+        data: { imported: task.imported, duplicates: task.duplicates, failed: task.failed, total: task.total },
+      });
+      tx.emit('task.finished', { task });
+    });
+  }
+
+  private async process(item: { source: string; name: string }): Promise<IngestOutcome> {
+    this.pool ??= this.deps.createPool();
+    try {
+      const res = await this.pool.run({ source: item.source, name: item.name });
+      return res.outcome;
+    } catch (e) {
+      if (e instanceof WorkerCrashedError) return { ok: false, code: 'WORKER_CRASHED', message: `processing this file crashed a worker (${e.message})` };
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import type { FileErrorCode, JobId, Task, TaskId, TaskItem, TaskItemStatus, TaskStatus } from '../../shared/contract/index.ts';
+import { ChittiError } from '../app/errors.ts';
+import type { Tx } from '../app/unit-of-work.ts';
+import type { Db } from '../db/open.ts';
+import { newId } from '../ids.ts';
+
+interface TaskRow {
+  id: string; kind: 'import'; job_id: string | null; status: TaskStatus; params: string; expanded: number;
+  error: string | null; created_at: string; finished_at: string | null;
+}
+interface ItemRow {
+  seq: number; source: string; name: string; status: TaskItemStatus; asset_id: string | null;
+  error_code: FileErrorCode | null; message: string | null;
+}
+
+export const ACTIVE_STATUSES: readonly TaskStatus[] = ['queued', 'running', 'cancelling'];
+
+function counts(db: Db, taskId: string) {
+  const c = { total: 0, processed: 0, imported: 0, duplicates: 0, failed: 0 };
+  for (const r of db.prepare('SELECT status, count(*) AS n FROM task_items WHERE task_id = ? GROUP BY status').all(taskId) as Array<{ status: TaskItemStatus; n: number }>) {
+    c.total += r.n;
+    if (r.status !== 'pending') c.processed += r.n;
+    if (r.status === 'imported') c.imported = r.n;
+    if (r.status === 'duplicate') c.duplicates = r.n;
+    if (r.status === 'failed') c.failed = r.n;
+  }
+  return c;
+}
+
+const toTask = (db: Db, r: TaskRow): Task => ({
+  id: r.id, kind: r.kind, jobId: r.job_id, status: r.status, error: r.error,
+  createdAt: r.created_at, finishedAt: r.finished_at, ...counts(db, r.id),
+});
+
+const toItem = (r: ItemRow): TaskItem => ({
+  seq: r.seq, source: r.source, name: r.name, status: r.status, assetId: r.asset_id, errorCode: r.error_code, message: r.message,
+});
+
+export function taskRow(db: Db, id: TaskId): TaskRow {
+  const row = db.prepare('SELECT * FROM tasks WHERE id = ?').get(id) as TaskRow | undefined;
+  if (!row) throw new ChittiError('NOT_FOUND', `No task with id ${id}.`);
+  return row;
+}
+
+export const getTask = (db: Db, id: TaskId): Task => toTask(db, taskRow(db, id));
+
+export function listTasks(db: Db, active: boolean, limit: number, offset: number): Task[] {
+  const where = active ? `WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(',')})` : '';
+  const rows = db.prepare(`SELECT * FROM tasks ${where} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`)
+    .all(...(active ? ACTIVE_STATUSES : []), limit, offset) as TaskRow[];
+  return rows.map((r) => toTask(db, r));
+}
+
+export function listItems(db: Db, taskId: TaskId, status: TaskItemStatus | undefined, limit: number, offset: number) {
+  taskRow(db, taskId);
+  const filter = status ? 'AND status = ?' : '';
+  const args = status ? [taskId, status] : [taskId];
+  const rows = db.prepare(`SELECT * FROM task_items WHERE task_id = ? ${filter} ORDER BY seq LIMIT ? OFFSET ?`).all(...args, limit, offset) as ItemRow[];
+  const { n } = db.prepare(`SELECT count(*) AS n FROM task_items WHERE task_id = ? ${filter}`).get(...args) as { n: number };
+  return { items: rows.map(toItem), total: n };
+}
+
+export function getItem(db: Db, taskId: TaskId, seq: number): TaskItem {
+  return toItem(db.prepare('SELECT * FROM task_items WHERE task_id = ? AND seq = ?').get(taskId, seq) as ItemRow);
+}
+
+export function pendingItems(db: Db, taskId: TaskId): Array<{ seq: number; source: string; name: string }> {
+  return db.prepare(`SELECT seq, source, name FROM task_items WHERE task_id = ? AND status = 'pending' ORDER BY seq`).all(taskId) as Array<{ seq: number; source: string; name: string }>;
+}
+
+export function createTask(tx: Tx, kind: 'import', jobId: JobId | null, params: unknown): Task {
+  const id = newId('tsk');
+  tx.db.prepare(`INSERT INTO tasks (id, kind, job_id, status, params, created_at) VALUES (?, ?, ?, 'queued', ?, ?)`)
+    .run(id, kind, jobId, JSON.stringify(params), tx.now.toISOString());
+  tx.audit({ action: 'task.created', entityType: 'task', entityId: id, data: { kind, jobId, params } });
+  return getTask(tx.db, id);
+}
+
+/** Stores the expanded file list; runs once per task, in one transaction, so a kill mid-walk just walks again. */
+export function addItems(tx: Tx, taskId: TaskId, files: ReadonlyArray<{ source: string; name: string }>): void {
+  const insert = tx.db.prepare(`INSERT INTO task_items (task_id, seq, source, name, status) VALUES (?, ?, ?, ?, 'pending')`);
+  files.forEach((f, seq) => insert.run(taskId, seq, f.source, f.name));
+  tx.db.prepare(`UPDATE tasks SET expanded = 1, status = CASE status WHEN 'queued' THEN 'running' ELSE status END, started_at = ? WHERE id = ?`)
+    .run(tx.now.toISOString(), taskId);
+}
+
+export function setItemOutcome(
+  tx: Tx, taskId: TaskId, seq: number,
+  outcome: { status: Exclude<TaskItemStatus, 'pending'>; assetId?: string | null; errorCode?: FileErrorCode | null; message?: string | null },
+): boolean {
+  const r = tx.db.prepare(
+    `UPDATE task_items SET status = ?, asset_id = ?, error_code = ?, message = ? WHERE task_id = ? AND seq = ? AND status = 'pending'`,
+  ).run(outcome.status, outcome.assetId ?? null, outcome.errorCode ?? null, outcome.message ?? null, taskId, seq);
+  return r.changes === 1;
+}
+
+export function setTaskStatus(tx: Tx, taskId: TaskId, status: TaskStatus, error: string | null = null): void {
+  const finished = status === 'done' || status === 'failed' || status === 'cancelled';
+  tx.db.prepare('UPDATE tasks SET status = ?, error = ?, finished_at = ? WHERE id = ?')
+    .run(status, error, finished ? tx.now.toISOString() : null, taskId);
+}
+
+export function cancelPendingItems(tx: Tx, taskId: TaskId): number {
+  return tx.db.prepare(`UPDATE task_items SET status = 'cancelled', message = 'cancelled before it was imported' WHERE task_id = ? AND status = 'pending'`).run(taskId).changes;
+}

@@ -1,0 +1,244 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import type { Core } from '../core/app/core-api.ts';
+import { ChittiError, VERSION } from '../core/index.ts';
+import type { ErrorShape, ProcedureName, ProcedureOutput, Task } from '../shared/contract/index.ts';
+import { EXIT, exitCodeFor } from './exit-codes.ts';
+import { formatItem, formatJob, formatTaskSummary, table } from './format.ts';
+import { openHeadlessCore, type HeadlessCoreOptions } from './host.ts';
+import { startHttpServer } from './http-server.ts';
+import { watchImport } from './import-progress.ts';
+
+class CliFailure extends Error {
+  constructor(readonly exitCode: number, message: string) {
+    super(message);
+  }
+}
+
+interface GlobalOptions {
+  dataDir?: string;
+  json?: boolean;
+}
+
+const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+
+/** Calls one procedure and returns its result, or throws a CliFailure with the mapped exit code. */
+async function call<N extends ProcedureName>(core: Core, name: N, input: unknown): Promise<ProcedureOutput<N>> {
+  const r = await core.dispatch(name, input);
+  if (!r.ok) throw failure(r.error);
+  return r.result;
+}
+
+const failure = (error: ErrorShape) => new CliFailure(exitCodeFor(error.code), `${error.code}: ${error.message}`);
+
+function print(opts: GlobalOptions, value: unknown, human: () => string) {
+  process.stdout.write((opts.json ? JSON.stringify(value, null, 2) : human()) + '\n');
+}
+
+export function buildProgram(run: (fn: (core: Core, opts: GlobalOptions) => Promise<number | void>, coreOptions?: HeadlessCoreOptions) => Promise<void>) {
+  const program = new Command('chitti')
+    .description('Chitti: offline AI workbench for inspection review')
+    .version(VERSION)
+    .option('--data-dir <dir>', 'workspace folder (default: $CHITTI_HOME or the platform data folder)')
+    .option('--json', 'print machine-readable JSON on stdout')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('init')
+    .description('create a new encrypted workspace (database, key, store of originals)')
+    .option('--passphrase', 'protect the key with a passphrase instead of the OS keyring')
+    .action((o: { passphrase?: boolean }) =>
+      run(async (core, opts) => {
+        const info = await call(core, 'app.info', {});
+        print(opts, info, () => `Created a Chitti workspace in ${info.dataDir} (key protected by ${info.keyMethod}).`);
+      }, { create: 'exclusive', key: { preferPassphrase: Boolean(o.passphrase) } }),
+    );
+
+  program.command('info').description('show the workspace, its schema version and key protection').action(() =>
+    run(async (core, opts) => {
+      const info = await call(core, 'app.info', {});
+      print(opts, info, () => table([['Version', info.version], ['Workspace', info.dataDir], ['Schema', String(info.schemaVersion)], ['Key', info.keyMethod]]));
+    }),
+  );
+
+  const job = program.command('job').description('inspection jobs');
+  job
+    .command('create')
+    .description('create an inspection job; prints its id')
+    .requiredOption('--name <name>', 'job name, e.g. "Tank 6 external, LR0328"')
+    .option('--client <client>').option('--site <site>').option('--component <component>')
+    .option('--procedure <procedure>').option('--inspector <inspector>')
+    .option('--start <date>', 'start date, YYYY-MM-DD').option('--end <date>', 'end date, YYYY-MM-DD')
+    .action((o: Record<string, string | undefined>) =>
+      run(async (core, opts) => {
+        const created = await call(core, 'jobs.create', {
+          name: o.name, client: o.client, site: o.site, component: o.component, procedure: o.procedure,
+          inspector: o.inspector, startDate: o.start ?? null, endDate: o.end ?? null,
+        });
+        print(opts, created, () => created.id);
+      }),
+    );
+  job.command('list').description('list jobs, newest first').option('--limit <n>', 'how many', '100').action((o: { limit: string }) =>
+    run(async (core, opts) => {
+      const { jobs, total } = await call(core, 'jobs.list', { limit: Number(o.limit) });
+      print(opts, { jobs, total }, () =>
+        jobs.length === 0 ? 'No jobs yet: create one with `chitti job create --name …`.'
+          : table([['ID', 'NAME', 'CLIENT', 'SITE', 'ASSETS', 'CREATED'], ...jobs.map((j) => [j.id, j.name, j.client, j.site, String(j.assetCount), j.createdAt.slice(0, 10)])]),
+      );
+    }),
+  );
+  job.command('show <jobId>').description('show a job and its assets').action((jobId: string) =>
+    run(async (core, opts) => {
+      const found = await call(core, 'jobs.get', { jobId });
+      const { assets } = await call(core, 'assets.list', { jobId, limit: 1000 });
+      print(opts, { job: found, assets }, () =>
+        [formatJob(found), '', assets.length ? table([['ASSET', 'KIND', 'TYPE', 'SIZE', 'NAME'], ...assets.map((a) => [a.id, a.kind, a.mime, String(a.size), a.originalName])]) : 'No assets yet.'].join('\n'),
+      );
+    }),
+  );
+
+  program
+    .command('import <paths...>')
+    .description('import files and folders (recursively) into a job; type is checked by content')
+    .requiredOption('--job <jobId>', 'the job to import into')
+    .option('--no-progress', 'no progress output on stderr')
+    .action((paths: string[], o: { job: string; progress: boolean }) =>
+      run(async (core, opts) => {
+        const task = await call(core, 'assets.import', { jobId: o.job, paths: paths.map((p) => path.resolve(p)) });
+        const finished = await watchImport(core, task, { progress: o.progress && !opts.json });
+        return reportImport(core, finished, opts);
+      }),
+    );
+
+  const tasks = program.command('tasks').description('background tasks (imports)');
+  tasks.command('list').option('--active', 'only queued or running tasks').action((o: { active?: boolean }) =>
+    run(async (core, opts) => {
+      const { tasks: list } = await call(core, 'tasks.list', { active: Boolean(o.active) });
+      print(opts, { tasks: list }, () =>
+        list.length === 0 ? 'No tasks.' : table([['TASK', 'KIND', 'STATUS', 'DONE', 'FAILED', 'CREATED'], ...list.map((t) => [t.id, t.kind, t.status, `${t.processed}/${t.total}`, String(t.failed), t.createdAt])]),
+      );
+    }),
+  );
+  tasks.command('show <taskId>').description('show a task and the outcome of each file').action((taskId: string) =>
+    run(async (core, opts) => {
+      const task = await call(core, 'tasks.get', { taskId });
+      const { items } = await call(core, 'tasks.items', { taskId, limit: 1000 });
+      print(opts, { task, items }, () => [formatTaskSummary(task), ...items.map(formatItem)].join('\n'));
+    }),
+  );
+  tasks.command('resume [taskId]').description('finish tasks that a stopped or killed process left unfinished').action((taskId: string | undefined) =>
+    run(async (core, opts) => {
+      const { resumed } = await call(core, 'tasks.resume', taskId ? { taskId } : {});
+      if (resumed.length === 0) {
+        print(opts, { resumed: [] }, () => 'Nothing to resume.');
+        return;
+      }
+      let code: number = EXIT.OK;
+      for (const id of resumed) {
+        const task = await call(core, 'tasks.get', { taskId: id });
+        const finished = await watchImport(core, task, { progress: !opts.json });
+        code = Math.max(code, await reportImport(core, finished, opts));
+      }
+      return code;
+    }),
+  );
+  tasks.command('cancel <taskId>').description('cancel a queued or running task').action((taskId: string) =>
+    run(async (core, opts) => {
+      const task = await call(core, 'tasks.cancel', { taskId });
+      print(opts, task, () => `Task ${task.id}: ${task.status}.`);
+    }),
+  );
+
+  const audit = program.command('audit').description('the hash-chained audit trail');
+  audit.command('verify').description('check that no audit entry was edited, inserted or removed').action(() =>
+    run(async (core, opts) => {
+      const report = await call(core, 'audit.verify', {});
+      print(opts, report, () =>
+        report.ok
+          ? `Audit trail intact: ${report.entries} entries, head ${report.headHash ?? '(empty)'}${report.anchored ? '' : ' (no anchor yet)'}.`
+          : [`AUDIT TRAIL BROKEN (${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}):`, ...report.problems.map((p) => `  #${p.seq} ${p.kind}: ${p.message}`)].join('\n'),
+      );
+      return report.ok ? EXIT.OK : EXIT.AUDIT_FAILED;
+    }),
+  );
+  audit.command('log').description('show audit entries, newest first').option('--entity <id>').option('--limit <n>', 'how many', '50').action((o: { entity?: string; limit: string }) =>
+    run(async (core, opts) => {
+      const { entries } = await call(core, 'audit.list', { entityId: o.entity, limit: Number(o.limit) });
+      print(opts, { entries }, () => table([['#', 'AT', 'ACTOR', 'ACTION', 'ENTITY'], ...entries.map((e) => [String(e.seq), e.at, e.actor, e.action, e.entityId])]));
+    }),
+  );
+
+  program
+    .command('serve')
+    .description('serve the app to a browser on 127.0.0.1, with a random access token')
+    .addOption(new Option('--port <port>', 'port (0 = any free port)').default('0'))
+    .action((o: { port: string }) =>
+      run(async (core, opts) => {
+        const staticDir = existsSync(RENDERER_DIR) ? RENDERER_DIR : null;
+        const server = await startHttpServer(core, { port: Number(o.port), staticDir });
+        const url = `${server.url}/#token=${server.token}`;
+        print(opts, { url: server.url, port: server.port, token: server.token }, () =>
+          [`Chitti is serving on ${server.url}`, `Open: ${url}`, staticDir ? '' : 'The UI is not built yet (run `npm run build`); the API is available.', 'Press Ctrl+C to stop.'].filter(Boolean).join('\n'),
+        );
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await server.close();
+      }, { autoResume: true }),
+    );
+
+  return program;
+}
+
+async function reportImport(core: Core, task: Task, opts: GlobalOptions): Promise<number> {
+  const { items: failed } = await call(core, 'tasks.items', { taskId: task.id, status: 'failed', limit: 1000 });
+  const { items: notes } = await call(core, 'tasks.items', { taskId: task.id, status: 'imported', limit: 1000 });
+  const remarked = notes.filter((i) => i.message);
+  print(opts, { task, failed, remarks: remarked }, () =>
+    [
+      formatTaskSummary(task),
+      ...(failed.length ? ['Not imported:', ...failed.map((i) => `  ${formatItem(i).replace(/\n/g, '\n  ')}`)] : []),
+      ...(remarked.length ? ['Imported with remarks:', ...remarked.map((i) => `  ${i.name}: ${i.message}`)] : []),
+    ].join('\n'),
+  );
+  if (task.status === 'cancelled') return EXIT.INTERRUPTED;
+  if (task.status === 'failed') return EXIT.FAILURE;
+  return task.failed > 0 ? EXIT.PARTIAL : EXIT.OK;
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const program = buildProgram(async (fn, coreOptions = {}) => {
+    const opts = program.opts<GlobalOptions>();
+    let core: Core | null = null;
+    try {
+      core = await openHeadlessCore({ ...coreOptions, dataDir: opts.dataDir, importDelayMs: Number(process.env.CHITTI_DEBUG_IMPORT_DELAY_MS ?? 0) });
+      exitCode = (await fn(core, opts)) ?? EXIT.OK;
+    } catch (e) {
+      if (e instanceof CliFailure) throw e;
+      if (e instanceof ChittiError) throw new CliFailure(exitCodeFor(e.code), `${e.code}: ${e.message}`);
+      throw e;
+    } finally {
+      await core?.close();
+    }
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    if (e instanceof CliFailure) {
+      process.stderr.write(`chitti: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`chitti: unexpected error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    return EXIT.FAILURE;
+  }
+  return exitCode;
+}

@@ -1,0 +1,40 @@
+import type { ErrorCode } from '../shared/contract/index.ts';
+
+/** Exit codes scripts can rely on; documented in README.md. */
+export const EXIT = {
+  OK: 0,
+  FAILURE: 1,
+  USAGE: 2,
+  NOT_INITIALIZED: 3,
+  KEY: 4,
+  NOT_FOUND: 5,
+  PARTIAL: 6,
+  AUDIT_FAILED: 7,
+  CONFLICT: 8,
+  DISK_FULL: 9,
+  INTERRUPTED: 130,
+} as const;
+
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case 'INVALID_INPUT':
+    case 'UNKNOWN_PROCEDURE':
+      return EXIT.USAGE;
+    case 'NOT_INITIALIZED':
+    case 'ALREADY_INITIALIZED':
+    case 'DATABASE_TOO_NEW':
+      return EXIT.NOT_INITIALIZED;
+    case 'KEY_UNAVAILABLE':
+    case 'KEY_MISSING':
+    case 'KEY_REJECTED':
+      return EXIT.KEY;
+    case 'NOT_FOUND':
+      return EXIT.NOT_FOUND;
+    case 'CONFLICT':
+      return EXIT.CONFLICT;
+    case 'DISK_FULL':
+      return EXIT.DISK_FULL;
+    default:
+      return EXIT.FAILURE;
+  }
+}

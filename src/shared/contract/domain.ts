@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { FileErrorCodeSchema } from './errors.ts';
+import { AssetIdSchema, JobIdSchema, TaskIdSchema } from './ids.ts';
+
+const IsoDateSchema = z.iso.date();
+const IsoDateTimeSchema = z.iso.datetime({ offset: true });
+const Text = (max: number) => z.string().trim().max(max);
+
+const JobFieldShapes = {
+  name: Text(200).min(1, 'a job needs a name'),
+  client: Text(200),
+  site: Text(200),
+  component: Text(200),
+  procedure: Text(200),
+  inspector: Text(200),
+  startDate: IsoDateSchema.nullable(),
+  endDate: IsoDateSchema.nullable(),
+};
+
+/** Fields a person types when creating an inspection job; all but the name may be left out. */
+export const JobFieldsSchema = z.object({
+  ...JobFieldShapes,
+  client: JobFieldShapes.client.default(''),
+  site: JobFieldShapes.site.default(''),
+  component: JobFieldShapes.component.default(''),
+  procedure: JobFieldShapes.procedure.default(''),
+  inspector: JobFieldShapes.inspector.default(''),
+  startDate: JobFieldShapes.startDate.default(null),
+  endDate: JobFieldShapes.endDate.default(null),
+});
+/** An edit: only the fields given change (no defaults, so nothing is reset by omission). */
+export const JobChangesSchema = z.object(JobFieldShapes).partial();
+export type JobFields = z.infer<typeof JobFieldsSchema>;
+
+export const JobSchema = JobFieldsSchema.extend({
+  id: JobIdSchema,
+  assetCount: z.number().int().nonnegative(),
+  createdAt: IsoDateTimeSchema,
+  updatedAt: IsoDateTimeSchema,
+});
+export type Job = z.infer<typeof JobSchema>;
+
+export const AssetKindSchema = z.enum(['image', 'document']);
+export const AssetStatusSchema = z.enum(['ready']);
+
+export const AssetSchema = z.object({
+  id: AssetIdSchema,
+  jobId: JobIdSchema,
+  kind: AssetKindSchema,
+  mime: z.string(),
+  size: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  originalName: z.string(),
+  status: AssetStatusSchema,
+  createdAt: IsoDateTimeSchema,
+});
+export type Asset = z.infer<typeof AssetSchema>;
+
+export const TaskKindSchema = z.enum(['import']);
+export const TaskStatusSchema = z.enum(['queued', 'running', 'cancelling', 'done', 'failed', 'cancelled']);
+export type TaskStatus = z.infer<typeof TaskStatusSchema>;
+
+export const TaskSchema = z.object({
+  id: TaskIdSchema,
+  kind: TaskKindSchema,
+  jobId: JobIdSchema.nullable(),
+  status: TaskStatusSchema,
+  total: z.number().int().nonnegative(),
+  processed: z.number().int().nonnegative(),
+  imported: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  error: z.string().nullable(),
+  createdAt: IsoDateTimeSchema,
+  finishedAt: IsoDateTimeSchema.nullable(),
+});
+export type Task = z.infer<typeof TaskSchema>;
+
+export const TaskItemStatusSchema = z.enum(['pending', 'imported', 'duplicate', 'failed', 'cancelled']);
+export type TaskItemStatus = z.infer<typeof TaskItemStatusSchema>;
+
+export const TaskItemSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  /** The path as the user gave it (or as found under a folder they gave). */
+  source: z.string(),
+  name: z.string(),
+  status: TaskItemStatusSchema,
+  assetId: AssetIdSchema.nullable(),
+  errorCode: FileErrorCodeSchema.nullable(),
+  /** Why it failed, or a remark on success (e.g. a PDF that was named .jpg). */
+  message: z.string().nullable(),
+});
+export type TaskItem = z.infer<typeof TaskItemSchema>;
+
+export const AuditEntrySchema = z.object({
+  seq: z.number().int().positive(),
+  at: IsoDateTimeSchema,
+  actor: z.string(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string(),
+  data: z.unknown(),
+  hash: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+export const AuditProblemSchema = z.object({
+  seq: z.number().int(),
+  kind: z.enum(['edited', 'inserted', 'deleted', 'truncated', 'anchor-invalid']),
+  message: z.string(),
+});
+export const AuditReportSchema = z.object({
+  ok: z.boolean(),
+  entries: z.number().int().nonnegative(),
+  headHash: z.string().nullable(),
+  anchored: z.boolean(),
+  problems: z.array(AuditProblemSchema),
+});
+export type AuditReport = z.infer<typeof AuditReportSchema>;

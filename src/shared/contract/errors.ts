@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * Stable error codes. Scripts and the UI branch on these strings, so a code is
+ * never renamed or reused for a different meaning; new codes are appended.
+ */
+export const ERROR_CODES = [
+  'UNKNOWN_PROCEDURE',
+  'INVALID_INPUT',
+  'UNAUTHORIZED',
+  'NOT_FOUND',
+  'CONFLICT',
+  'NOT_INITIALIZED',
+  'ALREADY_INITIALIZED',
+  'KEY_UNAVAILABLE',
+  'KEY_MISSING',
+  'KEY_REJECTED',
+  'DATABASE_TOO_NEW',
+  'DATABASE_CORRUPT',
+  'STORE_CORRUPT',
+  'DISK_FULL',
+  'INTERNAL',
+] as const;
+
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+export const ErrorShapeSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+});
+export type ErrorShape = z.infer<typeof ErrorShapeSchema>;
+
+/**
+ * Why one file of an import batch was not imported. The batch goes on; each
+ * failed file carries one of these codes and a human-readable message.
+ */
+export const FILE_ERROR_CODES = [
+  'FILE_NOT_FOUND',
+  'FILE_NOT_REGULAR',
+  'FILE_UNREADABLE',
+  'FILE_EMPTY',
+  'FILE_TOO_LARGE',
+  'FILE_UNKNOWN_TYPE',
+  'FILE_TYPE_NOT_ALLOWED',
+  'DISK_FULL',
+  'STORE_WRITE_FAILED',
+  'WORKER_CRASHED',
+] as const;
+export const FileErrorCodeSchema = z.enum(FILE_ERROR_CODES);
+export type FileErrorCode = z.infer<typeof FileErrorCodeSchema>;

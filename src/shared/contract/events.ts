@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { TaskItemSchema, TaskSchema } from './domain.ts';
+import { AssetIdSchema, JobIdSchema } from './ids.ts';
+
+/**
+ * Events the core emits after a commit. Names are `domain.pastTense`.
+ * Payloads are validated by the same schemas on both sides.
+ */
+export const events = {
+  'task.progressed': z.object({ task: TaskSchema, item: TaskItemSchema.nullable() }),
+  'task.finished': z.object({ task: TaskSchema }),
+  'job.changed': z.object({ jobId: JobIdSchema }),
+  'asset.added': z.object({ jobId: JobIdSchema, assetId: AssetIdSchema }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<N extends EventName> = z.output<Events[N]>;
+
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+export const isEventName = (name: string): name is EventName =>
+  Object.prototype.hasOwnProperty.call(events, name);

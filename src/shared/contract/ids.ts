@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/** Ids are a short type prefix plus 20 Crockford base32 characters (100 random bits). */
+const idPattern = (prefix: string) => new RegExp(`^${prefix}_[0-9a-hjkmnp-tv-z]{20}$`);
+
+export const JobIdSchema = z.string().regex(idPattern('job'), 'expected a job id like job_…');
+export const AssetIdSchema = z.string().regex(idPattern('ast'), 'expected an asset id like ast_…');
+export const TaskIdSchema = z.string().regex(idPattern('tsk'), 'expected a task id like tsk_…');
+
+export type JobId = z.infer<typeof JobIdSchema>;
+export type AssetId = z.infer<typeof AssetIdSchema>;
+export type TaskId = z.infer<typeof TaskIdSchema>;

@@ -1,0 +1,23 @@
+import type { ErrorShape } from './errors.ts';
+
+/** Wire shape of one call's answer on every transport (IPC, HTTP, CLI --json). */
+export type RpcResult<T> = { ok: true; result: T } | { ok: false; error: ErrorShape };
+
+/** HTTP status for each error code on the loopback transport. */
+export const HTTP_STATUS: Record<ErrorShape['code'], number> = {
+  UNKNOWN_PROCEDURE: 404,
+  INVALID_INPUT: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  NOT_INITIALIZED: 503,
+  ALREADY_INITIALIZED: 409,
+  KEY_UNAVAILABLE: 503,
+  KEY_MISSING: 503,
+  KEY_REJECTED: 503,
+  DATABASE_TOO_NEW: 503,
+  DATABASE_CORRUPT: 500,
+  STORE_CORRUPT: 500,
+  DISK_FULL: 507,
+  INTERNAL: 500,
+};
