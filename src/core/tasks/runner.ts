@@ -100,14 +100,22 @@ export class TaskRunner {
     const jobId = row.job_id!;
     const todo = pendingItems(db, id);
     const inFlight = new Set<Promise<void>>();
+    // A failed commit (disk full, database error) fails the task; remember the
+    // first one, let the files in flight settle, then report it.
+    let commitError: { error: unknown } | null = null;
     for (const item of todo) {
-      if (this.stopping || this.cancelRequested(id)) break;
-      const p = this.process(item).then((outcome) => commitImportItem(write, id, jobId, item, outcome));
-      const tracked = p.finally(() => inFlight.delete(tracked));
+      if (this.stopping || commitError || this.cancelRequested(id)) break;
+      const tracked: Promise<void> = this.process(item)
+        .then((outcome) => commitImportItem(write, id, jobId, item, outcome))
+        .catch((error: unknown) => {
+          commitError ??= { error };
+        })
+        .finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
       if (inFlight.size >= this.deps.concurrency) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
+    if (commitError) throw (commitError as { error: unknown }).error;
     if (this.stopping) return; // left running; resumed on the next start
     write((tx) => {
       const cancelled = taskRow(tx.db, id).status === 'cancelling';
