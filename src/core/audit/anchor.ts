@@ -37,11 +37,11 @@ export async function readAnchor(file: string, key: Buffer): Promise<Anchor | 'i
   return { seq: a.seq, hash: a.hash };
 }
 
-export function checkAnchor(anchor: Anchor | 'invalid' | null, hashAt: Map<number, string>, entries: number): ChainProblem[] {
+export function checkAnchor(anchor: Anchor | 'invalid' | null, hashAtAnchor: string | null, entries: number): ChainProblem[] {
   if (anchor === null) return [];
   if (anchor === 'invalid') return [{ seq: 0, kind: 'anchor-invalid', message: 'the audit anchor file was altered or is damaged' }];
-  const found = hashAt.get(anchor.seq);
-  if (found === undefined) {
+  const found = hashAtAnchor;
+  if (found === null) {
     return [{ seq: anchor.seq, kind: 'truncated', message: `the log ends before entry ${anchor.seq}, which this install wrote: entries were removed from its end` }];
   }
   if (found !== anchor.hash) {

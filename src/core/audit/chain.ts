@@ -70,11 +70,12 @@ export interface ChainProblem {
 /**
  * Walks the whole log. An edited row no longer matches its own hash; a row
  * inserted or deleted in the middle breaks the sequence and the link to its
- * predecessor. Deleting rows at the end is caught by the anchor (see anchor.ts).
+ * predecessor. Deleting rows at the end is caught by the anchor (see anchor.ts),
+ * whose entry's hash is picked up on the way (`anchorSeq`): one pass, constant memory.
  */
-export function verifyChain(db: Db): { entries: number; head: { seq: number; hash: string } | null; problems: ChainProblem[]; hashAt: Map<number, string> } {
+export function verifyChain(db: Db, anchorSeq: number | null = null): { entries: number; head: { seq: number; hash: string } | null; problems: ChainProblem[]; hashAtAnchor: string | null } {
   const problems: ChainProblem[] = [];
-  const hashAt = new Map<number, string>();
+  let hashAtAnchor: string | null = null;
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let entries = 0;
@@ -93,10 +94,10 @@ export function verifyChain(db: Db): { entries: number; head: { seq: number; has
     } else if (row.prev_hash !== prevHash) {
       problems.push({ seq: row.seq, kind: 'inserted', message: `entry ${row.seq} does not follow the entry before it` });
     }
-    hashAt.set(row.seq, row.hash);
+    if (row.seq === anchorSeq) hashAtAnchor = row.hash;
     prevHash = row.hash;
     expectedSeq = row.seq + 1;
     head = { seq: row.seq, hash: row.hash };
   }
-  return { entries, head, problems, hashAt };
+  return { entries, head, problems, hashAtAnchor };
 }

@@ -47,9 +47,9 @@ export class AuditService {
 
   async verify(): Promise<AuditReport> {
     await this.flush();
-    const chain = verifyChain(this.db);
     const anchor = await readAnchor(this.anchorFile, this.anchorKey);
-    const problems = [...chain.problems, ...checkAnchor(anchor, chain.hashAt, chain.entries)];
+    const chain = verifyChain(this.db, anchor === null || anchor === 'invalid' ? null : anchor.seq);
+    const problems = [...chain.problems, ...checkAnchor(anchor, chain.hashAtAnchor, chain.entries)];
     return {
       ok: problems.length === 0,
       entries: chain.entries,
