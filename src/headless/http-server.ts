@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Core, EventListener } from '../core/app/core-api.ts';
-import { HTTP_STATUS, type ErrorCode, type RpcResult } from '../shared/contract/index.ts';
+import { CONTENT_SECURITY_POLICY, HTTP_STATUS, type ErrorCode, type RpcResult } from '../shared/contract/index.ts';
 
 export interface HttpLogger {
   info(msg: string, fields?: object): void;
@@ -49,9 +49,7 @@ const SSE_PING_MS = 15_000;
 const SSE_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-    "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',

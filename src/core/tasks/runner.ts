@@ -70,7 +70,7 @@ export class TaskRunner {
   private async drain(): Promise<void> {
     try {
       for (let id = this.queue.shift(); id !== undefined && !this.stopping; id = this.queue.shift()) {
-        await this.runTask(id).catch((e: unknown) => this.failTask(id!, e));
+        await this.runTask(id).catch((e: unknown) => this.failTask(id, e));
       }
     } finally {
       // Threads are released between batches so an idle app holds no workers.
@@ -102,20 +102,20 @@ export class TaskRunner {
     const inFlight = new Set<Promise<void>>();
     // A failed commit (disk full, database error) fails the task; remember the
     // first one, let the files in flight settle, then report it.
-    let commitError: { error: unknown } | null = null;
+    const commitErrors: unknown[] = [];
     for (const item of todo) {
-      if (this.stopping || commitError || this.cancelRequested(id)) break;
+      if (this.stopping || commitErrors.length > 0 || this.cancelRequested(id)) break;
       const tracked: Promise<void> = this.process(item)
         .then((outcome) => commitImportItem(write, id, jobId, item, outcome))
         .catch((error: unknown) => {
-          commitError ??= { error };
+          commitErrors.push(error);
         })
         .finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
       if (inFlight.size >= this.deps.concurrency) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
-    if (commitError) throw (commitError as { error: unknown }).error;
+    if (commitErrors.length > 0) throw commitErrors[0];
     if (this.stopping) return; // left running; resumed on the next start
     write((tx) => {
       const cancelled = taskRow(tx.db, id).status === 'cancelling';

@@ -4,3 +4,4 @@ export * from './domain.ts';
 export * from './procedures.ts';
 export * from './events.ts';
 export * from './rpc.ts';
+export * from './bridge.ts';
