@@ -56,6 +56,23 @@ export const AssetSchema = z.object({
 });
 export type Asset = z.infer<typeof AssetSchema>;
 
+/** What the viewer needs to know to show an image asset as a tile pyramid. */
+export const ImageInfoSchema = z.object({
+  assetId: AssetIdSchema,
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  /** 1 = grey, 3 = RGB, 4 = RGBA (after decoding). */
+  channels: z.number().int().min(1).max(4),
+  /** 8 or 16 bits per sample as stored; tiles are always 8-bit for display. */
+  bitsPerSample: z.union([z.literal(8), z.literal(16)]),
+  /** Square tile edge in pixels, and the number of pyramid levels (level `levels-1` is full resolution). */
+  tileSize: z.number().int().positive(),
+  levels: z.number().int().positive(),
+  /** How a 16-bit image was mapped to 8-bit for display (null for 8-bit images). */
+  displayWindow: z.object({ low: z.number(), high: z.number() }).nullable(),
+});
+export type ImageInfo = z.infer<typeof ImageInfoSchema>;
+
 export const TaskKindSchema = z.enum(['import']);
 export const TaskStatusSchema = z.enum(['queued', 'running', 'cancelling', 'done', 'failed', 'cancelled']);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;

@@ -20,6 +20,9 @@ export const ERROR_CODES = [
   'STORE_CORRUPT',
   'DISK_FULL',
   'INTERNAL',
+  'NOT_AN_IMAGE',
+  'IMAGE_UNREADABLE',
+  'PAYLOAD_TOO_LARGE',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

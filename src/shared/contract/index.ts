@@ -5,3 +5,4 @@ export * from './procedures.ts';
 export * from './events.ts';
 export * from './rpc.ts';
 export * from './bridge.ts';
+export * from './resources.ts';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import {
-  AssetSchema, AuditEntrySchema, AuditReportSchema, JobChangesSchema, JobFieldsSchema, JobSchema,
+  AssetSchema, AuditEntrySchema, AuditReportSchema, ImageInfoSchema, JobChangesSchema, JobFieldsSchema, JobSchema,
   TaskItemSchema, TaskItemStatusSchema, TaskSchema,
 } from './domain.ts';
-import { JobIdSchema, TaskIdSchema } from './ids.ts';
+import { AssetIdSchema, JobIdSchema, TaskIdSchema } from './ids.ts';
 
 const define = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 const Empty = z.object({}).strict();
@@ -41,6 +41,22 @@ export const procedures = {
     z.object({
       jobId: JobIdSchema,
       paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
+    }).strict(),
+    TaskSchema,
+  ),
+
+  'assets.get': define(z.object({ assetId: AssetIdSchema }).strict(), AssetSchema),
+  /** Decodes the image once (cached) and says how to tile it; NOT_AN_IMAGE for documents, IMAGE_UNREADABLE for corrupt or oversized ones. */
+  'assets.imageInfo': define(z.object({ assetId: AssetIdSchema }).strict(), ImageInfoSchema),
+  /**
+   * Starts an import whose bytes arrive over the transport (a browser cannot
+   * give paths): one task item per declared file, in order; each file's bytes
+   * are then sent to the transport's upload route for (taskId, seq).
+   */
+  'uploads.begin': define(
+    z.object({
+      jobId: JobIdSchema,
+      files: z.array(z.object({ name: z.string().min(1).max(1024), size: z.number().int().nonnegative() }).strict()).min(1).max(10_000),
     }).strict(),
     TaskSchema,
   ),

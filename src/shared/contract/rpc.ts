@@ -20,4 +20,7 @@ export const HTTP_STATUS: Record<ErrorShape['code'], number> = {
   STORE_CORRUPT: 500,
   DISK_FULL: 507,
   INTERNAL: 500,
+  NOT_AN_IMAGE: 415,
+  IMAGE_UNREADABLE: 422,
+  PAYLOAD_TOO_LARGE: 413,
 };

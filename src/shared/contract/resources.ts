@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { AssetIdSchema, TaskIdSchema } from './ids.ts';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/**
+ * Binary resources (images) fetched by GET. Parameters arrive as URL query
+ * strings, hence the coercion; each resolves only ids of the content store,
+ * never paths. HTTP: `GET /res/<name>?<params>` with the bearer token;
+ * Electron: `chitti://res/<name>?<params>` through the app's own protocol.
+ */
+export const resources = {
+  /** A JPEG preview that fits in `size`×`size`, for asset grids. */
+  'asset.thumbnail': z.object({ assetId: AssetIdSchema, size: z.coerce.number().pipe(z.union([z.literal(128), z.literal(256), z.literal(512)])).default(256) }).strict(),
+  /** One tile of the image pyramid (see ImageInfo), 8-bit PNG for grey, JPEG for colour. */
+  'asset.tile': z.object({ assetId: AssetIdSchema, level: int(0, 40), x: int(0, 1_000_000), y: int(0, 1_000_000) }).strict(),
+} as const;
+
+export type Resources = typeof resources;
+export type ResourceName = keyof Resources;
+export type ResourceParams<N extends ResourceName> = z.input<Resources[N]>;
+export const RESOURCE_NAMES = Object.keys(resources) as ResourceName[];
+export const isResourceName = (name: string): name is ResourceName => Object.prototype.hasOwnProperty.call(resources, name);
+
+/** A resource's bytes; `body` is a Uint8Array so it crosses IPC and HTTP alike. */
+export interface ResourceBody {
+  mime: string;
+  body: Uint8Array;
+}
+
+/** The upload route's parameters: `PUT /upload/<taskId>/<seq>` (HTTP only; the app imports by path). */
+export const UploadTargetSchema = z.object({ taskId: TaskIdSchema, seq: int(0, 9_999) }).strict();
