@@ -12,6 +12,7 @@ const electron = vi.hoisted(() => ({
   contextBridge: { exposeInMainWorld: vi.fn() },
   ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() },
   ipcMain: { handle: vi.fn(), removeHandler: vi.fn() },
+  webUtils: { getPathForFile: vi.fn((f: File) => (f.name === 'no-path.jpg' ? '' : `/media/card/${f.name}`)) },
   safeStorage: {
     isEncryptionAvailable: vi.fn(() => true),
     getSelectedStorageBackend: vi.fn(() => 'gnome_libsecret'),
@@ -53,6 +54,17 @@ describe('preload', () => {
     expect(typeof api.on).toBe('function');
     // Nothing of ipcRenderer, process or the environment leaks through.
     expect(Object.values(api)).not.toContain(electron.ipcRenderer);
+  });
+
+  it('turns dropped File objects into their paths for assets.import, and only there', async () => {
+    const { api } = await loadPreload();
+    electron.ipcRenderer.invoke.mockResolvedValue({ ok: true, result: {} });
+    const photo = new File(['x'], 'IMG_0001.jpg');
+    await api.invoke('assets.import', { jobId: 'job_x', paths: [photo, '/already/a/path.pdf'] });
+    expect(electron.ipcRenderer.invoke).toHaveBeenCalledWith(INVOKE_CHANNEL, 'assets.import', { jobId: 'job_x', paths: ['/media/card/IMG_0001.jpg', '/already/a/path.pdf'] });
+    await api.invoke('jobs.create', { name: 'x', note: photo });
+    expect(electron.ipcRenderer.invoke).toHaveBeenLastCalledWith(INVOKE_CHANNEL, 'jobs.create', { name: 'x', note: photo });
+    await expect(api.invoke('assets.import', { jobId: 'job_x', paths: [new File(['x'], 'no-path.jpg')] })).rejects.toThrow(/no path on disk/);
   });
 
   it('rejects an unknown procedure without touching ipcRenderer', async () => {

@@ -1,37 +1,39 @@
-import { useEffect, useState } from 'react';
-import type { ApiClient } from './api/client.ts';
+import { Alert, Container } from '@mantine/core';
+import { useEffect } from 'react';
+import { AppLayout } from './features/shell/AppLayout.tsx';
+import { JobScreen } from './features/job/JobScreen.tsx';
+import { JobsScreen } from './features/jobs/JobsScreen.tsx';
+import { ViewerScreen } from './features/viewer/ViewerScreen.tsx';
+import { useAppStore } from './store/context.tsx';
+import { parseRoute } from './store/route.ts';
 
-interface AppProps {
-  api: ApiClient | null;
-  startError: string | null;
+/** Follows the address (`#/jobs/…`) so back, forward and reload keep the user's place. */
+function useHashRoute() {
+  const setRoute = useAppStore((s) => s.setRoute);
+  useEffect(() => {
+    const sync = () => setRoute(parseRoute(window.location.hash));
+    window.addEventListener('hashchange', sync);
+    return () => window.removeEventListener('hashchange', sync);
+  }, [setRoute]);
 }
 
-type Info = { state: 'loading' } | { state: 'ready'; version: string } | { state: 'failed'; message: string };
-
-/** Placeholder until the real workbench UI lands: shows that the client reaches the core. */
-export function App({ api, startError }: AppProps) {
-  const [info, setInfo] = useState<Info>(
-    startError !== null ? { state: 'failed', message: startError } : { state: 'loading' },
-  );
-
-  useEffect(() => {
-    if (!api) return;
-    let live = true;
-    api.invoke('app.info', {}).then(
-      (res) => live && setInfo({ state: 'ready', version: res.version }),
-      (e: unknown) => live && setInfo({ state: 'failed', message: e instanceof Error ? e.message : String(e) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api]);
-
+export function App() {
+  useHashRoute();
+  const route = useAppStore((s) => s.route);
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: '2rem' }}>
-      <h1>Chitti</h1>
-      {info.state === 'loading' && <p>Connecting…</p>}
-      {info.state === 'ready' && <p data-testid="app-version">Version {info.version}</p>}
-      {info.state === 'failed' && <p role="alert">{info.message}</p>}
-    </main>
+    <AppLayout>
+      {route.screen === 'jobs' && <JobsScreen />}
+      {route.screen === 'job' && <JobScreen key={route.jobId} jobId={route.jobId} />}
+      {route.screen === 'viewer' && <ViewerScreen jobId={route.jobId} assetId={route.assetId} />}
+    </AppLayout>
+  );
+}
+
+/** Shown instead of the app when it cannot reach the core at all. */
+export function StartError({ message }: { message: string }) {
+  return (
+    <Container size="sm" py="xl">
+      <Alert color="red" title="Chitti cannot start" role="alert">{message}</Alert>
+    </Container>
   );
 }

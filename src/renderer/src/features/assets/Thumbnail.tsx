@@ -1,0 +1,69 @@
+import { Center, Image, Loader, Stack, Text } from '@mantine/core';
+import { useEffect, useRef, useState } from 'react';
+import type { Asset } from '../../../../shared/contract/index.ts';
+import { useApi } from '../../store/context.tsx';
+
+type State = { s: 'waiting' } | { s: 'loading' } | { s: 'ready'; url: string } | { s: 'failed'; message: string };
+
+const label = (mime: string) => mime.split('/').pop()?.replace(/^vnd\.openxmlformats-officedocument\.wordprocessingml\.document$/, 'docx').toUpperCase() ?? mime;
+
+/**
+ * A thumbnail made by the core, fetched only once the card scrolls into view,
+ * so a job with thousands of photos opens at once.
+ */
+export function Thumbnail({ asset, size = 256 }: { asset: Asset; size?: 128 | 256 | 512 }) {
+  const api = useApi();
+  const box = useRef<HTMLDivElement>(null);
+  const [state, setState] = useState<State>({ s: 'waiting' });
+
+  useEffect(() => {
+    if (asset.kind !== 'image' || state.s !== 'waiting' || !box.current) return;
+    const observer = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) {
+        observer.disconnect();
+        setState({ s: 'loading' });
+      }
+    }, { rootMargin: '200px' });
+    observer.observe(box.current);
+    return () => observer.disconnect();
+  }, [asset.kind, state.s]);
+
+  useEffect(() => {
+    if (state.s !== 'loading') return;
+    let release = () => {};
+    let live = true;
+    api.loadImage('asset.thumbnail', { assetId: asset.id, size }).then(
+      (handle) => {
+        release = handle.release;
+        if (live) setState({ s: 'ready', url: handle.url });
+        else handle.release();
+      },
+      (e: unknown) => live && setState({ s: 'failed', message: e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      live = false;
+      release();
+    };
+  }, [api, asset.id, size, state.s]);
+
+  return (
+    <div ref={box} style={{ height: 160, display: 'flex' }}>
+      {asset.kind === 'document' ? (
+        <Center w="100%" bg="var(--mantine-color-default-hover)">
+          <Text fw={700} c="dimmed" aria-hidden>{label(asset.mime)}</Text>
+        </Center>
+      ) : state.s === 'ready' ? (
+        <Image src={state.url} alt="" h={160} w="100%" fit="contain" bg="black" />
+      ) : state.s === 'failed' ? (
+        <Center w="100%" p="xs" bg="var(--mantine-color-default-hover)">
+          <Stack gap={2} align="center">
+            <Text size="sm" fw={600}>No preview</Text>
+            <Text size="xs" c="dimmed" ta="center" lineClamp={3}>{state.message}</Text>
+          </Stack>
+        </Center>
+      ) : (
+        <Center w="100%"><Loader size="sm" aria-label="Loading preview" /></Center>
+      )}
+    </div>
+  );
+}

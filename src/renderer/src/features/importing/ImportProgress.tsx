@@ -1,0 +1,74 @@
+import { Alert, Badge, Button, Group, List, Paper, Progress, Stack, Text } from '@mantine/core';
+import type { ImportState } from '../../store/app-store.ts';
+import { useAppStore } from '../../store/context.tsx';
+import { importFinished, importPercent } from '../../store/selectors.ts';
+
+const STATUS_LABEL: Record<string, string> = {
+  queued: 'Waiting', running: 'Importing', cancelling: 'Cancelling', done: 'Finished', failed: 'Failed', cancelled: 'Cancelled',
+};
+
+/** One import: a live progress bar, then a summary and a line for each file that was not imported. */
+export function ImportProgress({ state }: { state: ImportState }) {
+  const dismiss = useAppStore((s) => s.dismissImport);
+  const { task, notices } = state;
+  const percent = importPercent(state);
+  const finished = importFinished(state);
+  const failures = notices.filter((n) => n.status === 'failed');
+  const remarks = notices.filter((n) => n.status !== 'failed');
+  return (
+    <Paper withBorder p="sm" aria-label={`Import of ${task.total} files`} role="region">
+      <Stack gap="xs">
+        <Group justify="space-between">
+          <Text fw={600}>
+            {STATUS_LABEL[task.status]} · {task.processed} of {task.total} files
+          </Text>
+          <Group gap="xs">
+            <Badge color="teal" variant="light">{task.imported} imported</Badge>
+            {task.duplicates > 0 && <Badge color="gray" variant="light">{task.duplicates} duplicate{task.duplicates === 1 ? '' : 's'}</Badge>}
+            {task.failed > 0 && <Badge color="red" variant="light">{task.failed} not imported</Badge>}
+          </Group>
+        </Group>
+        <Progress
+          value={percent}
+          animated={!finished}
+          aria-label="Import progress"
+          aria-valuenow={percent}
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuetext={`${percent}%`}
+          color={task.failed > 0 ? 'orange' : 'teal'}
+        />
+        {state.transferError && (
+          <Alert color="red" title="The files could not be sent">
+            {state.transferError}
+          </Alert>
+        )}
+        {failures.length > 0 && (
+          <List aria-label="Files not imported" size="sm" spacing={4}>
+            {failures.map((f) => (
+              <List.Item key={f.seq}>
+                <Text span fw={600}>{f.name}</Text> — <Text span c="red">{f.errorCode}</Text>: {f.message}
+              </List.Item>
+            ))}
+          </List>
+        )}
+        {remarks.length > 0 && (
+          <List aria-label="Imported with remarks" size="sm" spacing={4}>
+            {remarks.map((f) => (
+              <List.Item key={f.seq}>
+                <Text span fw={600}>{f.name}</Text>: {f.message}
+              </List.Item>
+            ))}
+          </List>
+        )}
+        {finished && (
+          <Group justify="flex-end">
+            <Button variant="subtle" size="xs" onClick={() => dismiss(task.id)}>
+              Dismiss
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </Paper>
+  );
+}

@@ -1,0 +1,124 @@
+import { ActionIcon, Alert, Anchor, Badge, Box, Breadcrumbs, Group, Kbd, Loader, Stack, Text, Tooltip } from '@mantine/core';
+import { useHotkeys } from '@mantine/hooks';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import type { Asset, ImageInfo } from '../../../../shared/contract/index.ts';
+import { useApi, useAppStore } from '../../store/context.tsx';
+import { routeHref } from '../../store/route.ts';
+import { neighbours, selectAssets } from '../../store/selectors.ts';
+import type { TileViewerHandle } from './TileViewer.tsx';
+
+// OpenSeadragon is large; load it only when an image is opened.
+const TileViewer = lazy(() => import('./TileViewer.tsx').then((m) => ({ default: m.TileViewer })));
+
+type Loaded = { s: 'loading' } | { s: 'image'; asset: Asset; info: ImageInfo } | { s: 'document'; asset: Asset } | { s: 'failed'; message: string; asset?: Asset };
+
+const go = (href: string) => {
+  window.location.hash = href;
+};
+
+/** One file, full screen: zoom and pan an image, step to the next or previous one, all from the keyboard. */
+export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: string }) {
+  const api = useApi();
+  const assets = useAppStore(selectAssets(jobId));
+  const loadAssets = useAppStore((s) => s.loadAssets);
+  const [loaded, setLoaded] = useState<Loaded>({ s: 'loading' });
+  const [zoom, setZoom] = useState<number | null>(null);
+  const viewer = useRef<TileViewerHandle>(null);
+  const { previous, next, index, count } = neighbours(assets, assetId);
+
+  useEffect(() => {
+    if (!assets) void loadAssets(jobId);
+  }, [assets, jobId, loadAssets]);
+
+  useEffect(() => {
+    let live = true;
+    setLoaded({ s: 'loading' });
+    setZoom(null);
+    (async () => {
+      const asset = await api.invoke('assets.get', { assetId });
+      if (asset.kind === 'document') return { s: 'document', asset } as const;
+      try {
+        return { s: 'image', asset, info: await api.invoke('assets.imageInfo', { assetId }) } as const;
+      } catch (e) {
+        return { s: 'failed', asset, message: e instanceof Error ? e.message : String(e) } as const;
+      }
+    })().then(
+      (r) => live && setLoaded(r),
+      (e: unknown) => live && setLoaded({ s: 'failed', message: e instanceof Error ? e.message : String(e) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, assetId]);
+
+  const back = () => go(routeHref({ screen: 'job', jobId }));
+  const step = (a: Asset | undefined) => a && go(routeHref({ screen: 'viewer', jobId, assetId: a.id }));
+  useHotkeys([
+    ['Escape', back],
+    ['=', () => viewer.current?.zoomBy(1.5)],
+    ['shift+=', () => viewer.current?.zoomBy(1.5)],
+    ['-', () => viewer.current?.zoomBy(1 / 1.5)],
+    ['0', () => viewer.current?.fit()],
+    ['1', () => viewer.current?.actualSize()],
+    ['ArrowLeft', () => viewer.current?.panBy(-0.2, 0)],
+    ['ArrowRight', () => viewer.current?.panBy(0.2, 0)],
+    ['ArrowUp', () => viewer.current?.panBy(0, -0.2)],
+    ['ArrowDown', () => viewer.current?.panBy(0, 0.2)],
+    ['PageDown', () => step(next)],
+    ['PageUp', () => step(previous)],
+    [']', () => step(next)],
+    ['[', () => step(previous)],
+  ]);
+  const onZoom = useCallback((z: number) => setZoom(z), []);
+  const asset = loaded.s === 'loading' ? undefined : loaded.asset;
+
+  return (
+    <Stack h="calc(100vh - 100px)" gap="xs">
+      <Group justify="space-between" wrap="nowrap">
+        <Breadcrumbs>
+          <Anchor href={routeHref({ screen: 'jobs' })}>Jobs</Anchor>
+          <Anchor href={routeHref({ screen: 'job', jobId })}>Job</Anchor>
+          <Text truncate="end" maw={360}>{asset?.originalName ?? '…'}</Text>
+        </Breadcrumbs>
+        <Group gap={6} wrap="nowrap">
+          {loaded.s === 'image' && (
+            <>
+              <Badge variant="light">{loaded.info.width}×{loaded.info.height}</Badge>
+              <Badge variant="light">{loaded.info.bitsPerSample}-bit{loaded.info.channels === 1 ? ' grey' : ''}</Badge>
+              {loaded.info.displayWindow && (
+                <Tooltip label="16-bit values shown between these levels (automatic window)">
+                  <Badge variant="light">window {Math.round(loaded.info.displayWindow.low)}–{Math.round(loaded.info.displayWindow.high)}</Badge>
+                </Tooltip>
+              )}
+              <Text size="sm" aria-live="polite" data-testid="zoom-level" miw={90} ta="right">
+                {zoom === null ? '' : `Zoom ${Math.round(zoom * 100)}%`}
+              </Text>
+              <Tooltip label={<>Zoom out <Kbd>-</Kbd></>}><ActionIcon variant="default" aria-label="Zoom out" onClick={() => viewer.current?.zoomBy(1 / 1.5)}>−</ActionIcon></Tooltip>
+              <Tooltip label={<>Zoom in <Kbd>+</Kbd></>}><ActionIcon variant="default" aria-label="Zoom in" onClick={() => viewer.current?.zoomBy(1.5)}>+</ActionIcon></Tooltip>
+              <Tooltip label={<>Fit to window <Kbd>0</Kbd></>}><ActionIcon variant="default" aria-label="Fit to window" onClick={() => viewer.current?.fit()}>⤢</ActionIcon></Tooltip>
+              <Tooltip label={<>Actual pixels <Kbd>1</Kbd></>}><ActionIcon variant="default" aria-label="Actual pixels" onClick={() => viewer.current?.actualSize()}>1:1</ActionIcon></Tooltip>
+            </>
+          )}
+          <Tooltip label={<>Previous image <Kbd>[</Kbd></>}><ActionIcon variant="default" aria-label="Previous image" disabled={!previous} onClick={() => step(previous)}>‹</ActionIcon></Tooltip>
+          <Text size="sm" c="dimmed">{index >= 0 ? `${index + 1} / ${count}` : ''}</Text>
+          <Tooltip label={<>Next image <Kbd>]</Kbd></>}><ActionIcon variant="default" aria-label="Next image" disabled={!next} onClick={() => step(next)}>›</ActionIcon></Tooltip>
+          <Tooltip label={<>Back to the job <Kbd>Esc</Kbd></>}><ActionIcon variant="default" aria-label="Back to the job" onClick={back}>✕</ActionIcon></Tooltip>
+        </Group>
+      </Group>
+      <Box pos="relative" style={{ flex: 1, minHeight: 300 }} role="img" aria-label={asset ? `Image ${asset.originalName}` : 'Image'}>
+        {loaded.s === 'loading' && <Loader aria-label="Loading image" />}
+        {loaded.s === 'failed' && <Alert color="red" role="alert" title="This file cannot be shown">{loaded.message}</Alert>}
+        {loaded.s === 'document' && (
+          <Alert title={loaded.asset.originalName}>
+            {loaded.asset.mime} · {loaded.asset.size} bytes. Documents open in document review; there is no page view here yet.
+          </Alert>
+        )}
+        {loaded.s === 'image' && (
+          <Suspense fallback={<Loader aria-label="Loading viewer" />}>
+            <TileViewer ref={viewer} api={api} info={loaded.info} onZoom={onZoom} />
+          </Suspense>
+        )}
+      </Box>
+    </Stack>
+  );
+}

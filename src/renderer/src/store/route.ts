@@ -1,0 +1,25 @@
+/** Screens, addressed by the URL fragment so reload, back and forward work. */
+export type Route =
+  | { screen: 'jobs' }
+  | { screen: 'job'; jobId: string }
+  | { screen: 'viewer'; jobId: string; assetId: string };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'jobs' && parts[1]) {
+    if (parts[2] === 'assets' && parts[3]) return { screen: 'viewer', jobId: parts[1], assetId: parts[3] };
+    return { screen: 'job', jobId: parts[1] };
+  }
+  return { screen: 'jobs' };
+}
+
+export function routeHref(route: Route): string {
+  switch (route.screen) {
+    case 'jobs':
+      return '#/';
+    case 'job':
+      return `#/jobs/${encodeURIComponent(route.jobId)}`;
+    case 'viewer':
+      return `#/jobs/${encodeURIComponent(route.jobId)}/assets/${encodeURIComponent(route.assetId)}`;
+  }
+}
