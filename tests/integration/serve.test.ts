@@ -1,13 +1,13 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSPHRASE, REPO, runCli, tempDir } from '../helpers/workspace.ts';
+import { startServe, type RunningServer } from '../helpers/serve.ts';
+import { runCli, tempDir } from '../helpers/workspace.ts';
 
 /** `chitti serve` as a user runs it: a real process, a real socket, the real core behind it. */
 describe('chitti serve', () => {
   let tmp: { dir: string; cleanup: () => Promise<void> };
-  let server: ChildProcessWithoutNullStreams;
+  let server: RunningServer;
   let base: string;
   let token: string;
   let jobId: string;
@@ -24,26 +24,13 @@ describe('chitti serve', () => {
     const ws = path.join(tmp.dir, 'ws');
     expect((await runCli(['--data-dir', ws, 'init'])).code).toBe(0);
     jobId = (await runCli(['--data-dir', ws, 'job', 'create', '--name', 'Served'])).stdout.trim();
-    server = spawn(process.execPath, [path.join(REPO, 'bin/chitti.mjs'), '--data-dir', ws, '--json', 'serve'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, CHITTI_PASSPHRASE: PASSPHRASE },
-    });
-    const started = await new Promise<{ url: string; token: string }>((resolve, reject) => {
-      let out = '';
-      server.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        try {
-          resolve(JSON.parse(out) as { url: string; token: string });
-        } catch {
-          /* not all of it yet */
-        }
-      });
-      server.on('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
-    });
+    server = await startServe(ws);
+    const started = server;
     base = started.url;
     token = started.token;
   });
   afterAll(async () => {
-    if (server.exitCode === null) server.kill('SIGKILL');
+    if (server.process.exitCode === null) server.process.kill('SIGKILL');
     await tmp.cleanup();
   });
 
@@ -84,8 +71,6 @@ describe('chitti serve', () => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
-    server.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await server.stop()).toBe(0);
   });
 });

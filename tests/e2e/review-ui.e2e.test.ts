@@ -1,0 +1,118 @@
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, shot, watchPageErrors } from '../helpers/browser.ts';
+import { writeRadiograph16 } from '../helpers/images.ts';
+import { startServe, type RunningServer } from '../helpers/serve.ts';
+import { runCli, SHARED_DATA, tempDir } from '../helpers/workspace.ts';
+
+/**
+ * The inspector's first minutes, in a real browser against `chitti serve` on a
+ * fresh encrypted workspace: create a job, import a folder (one bad file in
+ * it), watch the progress reach 100 %, read the bad file's reason, open the
+ * 8000×2000 16-bit radiograph and zoom. Screenshots: test-results/e2e/.
+ */
+describe('review UI in Chromium', () => {
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  let ws: string;
+  let folder: string;
+
+  beforeAll(async () => {
+    tmp = await tempDir('chitti-e2e-');
+    ws = path.join(tmp.dir, 'ws');
+    folder = path.join(tmp.dir, 'LR0328');
+    await mkdir(path.join(folder, 'photos'), { recursive: true });
+    for (const name of ['crazing_100.jpg', 'patches_100.jpg', 'scratches_100.jpg']) {
+      await copyFile(path.join(SHARED_DATA, 'neu-det/images', name), path.join(folder, 'photos', name));
+    }
+    await writeRadiograph16(path.join(folder, 'RT-weld-7.tif'));
+    await writeFile(path.join(folder, 'index.png'), '<!doctype html><html><body>not a picture</body></html>');
+    expect((await runCli(['--data-dir', ws, 'init'])).code).toBe(0);
+    server = await startServe(ws);
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    pageErrors = watchPageErrors(page);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await tmp.cleanup();
+  });
+
+  it('opens on the job list', async () => {
+    await page.goto(`${server.url}/#token=${server.token}`);
+    await page.getByText('No jobs yet').waitFor();
+    expect(new URL(page.url()).hash).toBe('#/'); // the token left the address bar
+    await shot(page, '01-jobs-empty');
+  });
+
+  it('creates a job with the keyboard', async () => {
+    await page.keyboard.press('n');
+    const dialog = page.getByRole('dialog', { name: 'New inspection job' });
+    await dialog.getByRole('textbox', { name: /Job name/ }).fill('Tank 6 external, LR0328');
+    await dialog.getByRole('textbox', { name: 'Client' }).fill('Refinery Ltd');
+    await dialog.getByRole('textbox', { name: 'Inspector' }).fill('Priya N.');
+    await shot(page, '02-job-create');
+    await dialog.getByRole('textbox', { name: 'Inspector' }).press('Enter');
+    await page.getByRole('heading', { name: 'Tank 6 external, LR0328' }).waitFor();
+    expect(page.url()).toMatch(/#\/jobs\/job_[0-9a-z]{20}$/);
+    await shot(page, '03-job-empty');
+  });
+
+  it('imports a folder: progress reaches 100 % and the bad file says why', async () => {
+    await page.getByTestId('import-folder-input').setInputFiles(folder);
+    const bar = page.getByRole('progressbar', { name: 'Import progress' });
+    await expect.poll(() => bar.getAttribute('aria-valuenow'), { timeout: 60_000 }).toBe('100');
+    const failed = page.getByRole('list', { name: 'Files not imported' });
+    await expect.poll(() => failed.textContent()).toMatch(/index\.png — FILE_TYPE_NOT_ALLOWED: .*HTML/);
+    await page.getByText('Finished · 5 of 5 files').waitFor();
+    await page.getByText('4 imported').waitFor();
+    await page.getByRole('heading', { name: 'Files (4)' }).waitFor();
+    await page.locator('[data-asset-card] img').first().waitFor();
+    await expect.poll(() => page.locator('[data-asset-card] img').count(), { timeout: 30_000 }).toBe(4);
+    await shot(page, '04-job-imported');
+
+    const listed = await runCli(['--data-dir', ws, '--json', 'job', 'list']);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ jobs: [{ name: 'Tank 6 external, LR0328', assetCount: 4 }] });
+  });
+
+  it('opens the 16-bit radiograph and zooms and pans from the keyboard', async () => {
+    await page.getByRole('listitem', { name: /RT-weld-7\.tif/ }).click();
+    await page.getByText('8000×2000').waitFor();
+    await page.getByText('16-bit grey').waitFor();
+    const zoomLabel = page.getByTestId('zoom-level');
+    await expect.poll(() => zoomLabel.textContent()).toMatch(/Zoom \d+%/);
+    const fitted = Number((await zoomLabel.textContent())!.match(/\d+/)![0]);
+    await page.waitForTimeout(500);
+    await shot(page, '05-viewer-fit');
+
+    await page.keyboard.press('+');
+    await page.keyboard.press('+');
+    await expect.poll(async () => Number((await zoomLabel.textContent())!.match(/\d+/)![0])).toBeGreaterThan(fitted * 2);
+    await page.keyboard.press('1');
+    await expect.poll(() => zoomLabel.textContent()).toBe('Zoom 100%');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(800);
+    await shot(page, '06-viewer-1to1');
+
+    await page.keyboard.press('Escape');
+    await page.getByRole('heading', { name: /Files \(4\)/ }).waitFor();
+  });
+
+  it('switches to the dark theme', async () => {
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    await page.getByRole('button', { name: 'Switch to light theme' }).waitFor();
+    expect(await page.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark');
+    await shot(page, '07-job-dark');
+  });
+
+  it('had no errors in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
