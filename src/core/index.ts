@@ -6,23 +6,28 @@ import { events as eventSchemas } from '../shared/contract/index.ts';
 import { ANCHOR_FILE_NAME } from './audit/anchor.ts';
 import { AuditService } from './audit/service.ts';
 import type { Core, EventListener } from './app/core-api.ts';
-import { createDispatch } from './app/dispatch.ts';
+import { createDispatch, settle } from './app/dispatch.ts';
 import { ChittiError } from './app/errors.ts';
 import { createHandlers } from './app/handlers.ts';
+import { createFetchResource, createResourceHandlers } from './app/resources.ts';
 import { createUnitOfWork } from './app/unit-of-work.ts';
 import { deriveKey } from './crypto/derive.ts';
 import { KEY_FILE_NAME, createMasterKey, loadMasterKey } from './crypto/key-file.ts';
 import { migrate, schemaVersion } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
 import type { IngestRequest, IngestResponse, IngestWorkerData } from './ingest/ingest-protocol.ts';
+import { ImageCache } from './media/image-cache.ts';
+import { MediaService } from './media/media-service.ts';
 import { silentLogger, type CorePorts } from './ports.ts';
 import { BlobStore } from './store/blob-store.ts';
 import { TaskRunner } from './tasks/runner.ts';
+import { UploadService } from './tasks/upload-task.ts';
 import { WorkerPool } from './tasks/worker-pool.ts';
 
 export type { Core } from './app/core-api.ts';
 export type { CorePorts } from './ports.ts';
 export { ChittiError } from './app/errors.ts';
+export { ImageCache, type ImageCacheStats } from './media/image-cache.ts';
 
 export const DB_FILE_NAME = 'chitti.db';
 export const VERSION = '0.1.0';
@@ -38,6 +43,10 @@ export interface CoreOptions {
   concurrency?: number;
   /** Test-only fault injection: pause before each imported file. */
   importDelayMs?: number;
+  /** Decoded images and thumbnails kept for display (default: a new cache, 512 MiB + 64 MiB); pass one to share it or read its stats. */
+  imageCache?: ImageCache;
+  /** Largest image (width × height) decoded for display (default 300 million pixels). */
+  maxImagePixels?: number;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 ** 3;
@@ -102,21 +111,26 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
   const write = createUnitOfWork({ db, clock, actor: ports.actor, emit, onAudited: (head) => audit.noteHead(head) });
 
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const workerData: IngestWorkerData = {
-    storeDir, blobKey, nameKey,
-    maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    storeDir, blobKey, nameKey, maxBytes,
     delayMs: options.importDelayMs ?? 0,
   };
+  // Uploads are encrypted on this thread (AES-GCM streams cheaply, one chunk per await); paths go to workers.
+  const uploads = new UploadService({ db, write, store, maxBytes });
   const runner = new TaskRunner({
     db, write, logger, concurrency,
     createPool: () => new WorkerPool<IngestRequest, IngestResponse>(() => ports.workers('ingest', workerData), concurrency),
+    isLiveUpload: (taskId) => uploads.isLive(taskId),
   });
 
+  const media = new MediaService(store, { cache: options.imageCache ?? new ImageCache(), maxPixels: options.maxImagePixels });
   const handlers = createHandlers({
-    db, write, runner, audit,
+    db, write, runner, uploads, audit, media,
     info: { version: VERSION, dataDir, keyMethod: master.method, schemaVersion: () => schemaVersion(db) },
   });
   const { dispatch, dispatchUnknown } = createDispatch(handlers, logger);
+  const fetchResource = createFetchResource(createResourceHandlers({ db, media }), logger);
   master.key.fill(0);
 
   if (options.autoResume) runner.resume();
@@ -125,6 +139,8 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
   return {
     dispatch,
     dispatchUnknown,
+    fetchResource,
+    receiveUpload: (taskId, seq, body) => settle(logger, 'upload failed', { taskId, seq }, () => uploads.receive(taskId, seq, body)),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -132,6 +148,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     idle: () => runner.idle(),
     close() {
       closed ??= (async () => {
+        await uploads.close();
         await runner.stop();
         await audit.flush();
         listeners.clear();

@@ -1,5 +1,6 @@
 /**
- * Loopback HTTP transport for the core: `POST /rpc/:name`, `GET /events` (SSE)
+ * Loopback HTTP transport for the core: `POST /rpc/:name`, `GET /events` (SSE),
+ * `GET /res/:name` (images), `PUT /upload/:taskId/:seq` (import by upload)
  * and, optionally, the built renderer as static files.
  *
  * This is reachable by every process on the machine and by any web page the
@@ -14,7 +15,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Core, EventListener } from '../core/app/core-api.ts';
-import { CONTENT_SECURITY_POLICY, HTTP_STATUS, type ErrorCode, type RpcResult } from '../shared/contract/index.ts';
+import { paramsFromQuery } from '../core/app/resources.ts';
+import {
+  CONTENT_SECURITY_POLICY, HTTP_STATUS, UploadTargetSchema, type ErrorCode, type ResourceBody, type RpcResult, type TaskItem,
+} from '../shared/contract/index.ts';
 
 export interface HttpLogger {
   info(msg: string, fields?: object): void;
@@ -44,6 +48,10 @@ export interface HttpServerHandle {
 
 const BIND_HOST = '127.0.0.1';
 const MAX_BODY_BYTES = 1024 * 1024;
+/** How long receiving a request may take, except for an upload's body. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** An upload whose sender goes this long without sending a byte is dropped (its file stays pending). */
+const UPLOAD_IDLE_MS = 60_000;
 const SSE_PING_MS = 15_000;
 /** A client this far behind is stuck or malicious; dropping it is cheaper than buffering for it. */
 const SSE_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
@@ -104,7 +112,9 @@ export async function startHttpServer(core: Core, options: HttpServerOptions = {
   // Slow-drip clients must not hold sockets forever; SSE is unaffected since
   // these only bound how long receiving the request may take.
   server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  // Receiving a body is bounded per request instead (armRequestDeadline): a
+  // server-wide limit would also cut an upload of a large radiograph.
+  server.requestTimeout = 0;
   const port = await listen(server, options.port ?? 0);
 
   const ctx: ServerContext = {
@@ -167,6 +177,7 @@ async function handleRequest(ctx: ServerContext, req: IncomingMessage, res: Serv
     return sendError(res, 403, 'UNAUTHORIZED', 'Origin not allowed');
   }
 
+  const lift = armRequestDeadline(req);
   const rawPath = rawPathname(req.url);
   if (rawPath === null) return sendError(res, 400, 'INVALID_INPUT', 'Bad request target');
 
@@ -178,7 +189,30 @@ async function handleRequest(ctx: ServerContext, req: IncomingMessage, res: Serv
     if (!isAuthorized(ctx, req)) return sendUnauthorized(res);
     return handleEvents(ctx, req, res);
   }
+  if (rawPath === '/res' || rawPath.startsWith('/res/')) {
+    if (!isAuthorized(ctx, req)) return sendUnauthorized(res);
+    return handleResource(ctx, req, res, rawPath.slice('/res/'.length));
+  }
+  if (rawPath === '/upload' || rawPath.startsWith('/upload/')) {
+    if (!isAuthorized(ctx, req)) return sendUnauthorized(res);
+    return handleUpload(ctx, req, res, rawPath.slice('/upload/'.length), lift);
+  }
   return handleStatic(ctx, req, res, rawPath);
+}
+
+/**
+ * The whole request (headers and body) must arrive within REQUEST_TIMEOUT_MS,
+ * or the connection is dropped; returns a function that lifts the limit (for
+ * an upload, which has an idle limit instead).
+ */
+function armRequestDeadline(req: IncomingMessage): () => void {
+  const timer = setTimeout(() => {
+    if (!req.complete) req.socket.destroy();
+  }, REQUEST_TIMEOUT_MS);
+  timer.unref();
+  const lift = () => clearTimeout(timer);
+  req.once('close', lift);
+  return lift;
 }
 
 /** Path part of the request target, undecoded, so `%2e%2e` cannot be normalised away before we look at it. */
@@ -291,6 +325,86 @@ function parseJsonBody(body: Buffer): unknown {
   } catch {
     return INVALID_JSON;
   }
+}
+
+// ---------------------------------------------------------------- resources
+
+/** Per asset id the bytes never change (content-addressed), but they are the user's: no shared cache may keep them. */
+const RESOURCE_CACHE_CONTROL = 'private, max-age=300';
+
+/**
+ * `GET /res/:name?<params>`: thumbnails and tiles as bytes. Params are the
+ * query's strings, validated and coerced by the core; errors are the usual
+ * JSON RpcResult with the code's status, so the browser never renders them as
+ * an image. HEAD is refused: nothing needs it, and answering it would run the
+ * whole decode just to discard the body.
+ */
+async function handleResource(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+  if (req.method !== 'GET') {
+    res.setHeader('Allow', 'GET');
+    return sendError(res, 405, 'INVALID_INPUT', 'Use GET for /res');
+  }
+  if (name === '' || name.includes('/')) return sendError(res, 404, 'UNKNOWN_PROCEDURE', 'Unknown resource');
+  const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
+
+  let result: RpcResult<ResourceBody>;
+  try {
+    result = await ctx.core.fetchResource(name, paramsFromQuery(query));
+  } catch (err) {
+    // fetchResource promises never to throw; log only the name, as for /rpc.
+    ctx.logger.error('resource fetch threw', { resource: name, error: errorName(err) });
+    return sendError(res, 500, 'INTERNAL', 'Internal error');
+  }
+  if (!result.ok) return sendJson(res, statusFor(result.error.code), result);
+  const { mime, body } = result.result;
+  res.writeHead(200, {
+    'Content-Type': mime,
+    'Content-Length': body.byteLength,
+    'Cache-Control': RESOURCE_CACHE_CONTROL,
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(body);
+}
+
+// ---------------------------------------------------------------- uploads
+
+/**
+ * `PUT /upload/:taskId/:seq`: the raw bytes of file `seq` of an upload task
+ * (`uploads.begin`), streamed into the core as they arrive, not subject to the
+ * JSON body limit. Any Content-Type is accepted and ignored (the content
+ * decides the type); a Content-Encoding is refused, since the bytes must be
+ * the file's own. Answers the RpcResult (the settled TaskItem) with the
+ * code's status. A client that disconnects leaves the file pending, with
+ * nothing stored; it can PUT it again.
+ */
+async function handleUpload(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, target: string, liftDeadline: () => void): Promise<void> {
+  if (req.method !== 'PUT') {
+    res.setHeader('Allow', 'PUT');
+    return sendError(res, 405, 'INVALID_INPUT', 'Use PUT for /upload');
+  }
+  const [taskId, seq, ...extra] = target.split('/');
+  // Digits only: the schema coerces query-style strings, and '' or '1e3' must not become a file number.
+  const parsed = extra.length === 0 && /^\d{1,4}$/.test(seq ?? '') ? UploadTargetSchema.safeParse({ taskId, seq }) : null;
+  if (!parsed?.success) return sendError(res, 400, 'INVALID_INPUT', 'Expected /upload/<taskId>/<seq>, e.g. /upload/tsk_…/0');
+  const encoding = req.headers['content-encoding']?.trim().toLowerCase();
+  if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+    return sendError(res, 415, 'INVALID_INPUT', 'Send the file as it is, without a Content-Encoding');
+  }
+
+  liftDeadline();
+  req.setTimeout(UPLOAD_IDLE_MS, () => req.destroy());
+  // Once the body is in, storing it may take a while (fsync): that is not the sender being idle.
+  req.once('end', () => req.socket.setTimeout(0));
+  let result: RpcResult<TaskItem>;
+  try {
+    result = await ctx.core.receiveUpload(parsed.data.taskId, parsed.data.seq, req);
+  } catch (err) {
+    // receiveUpload promises never to throw; log only the target, as for /rpc.
+    ctx.logger.error('upload threw', { taskId: parsed.data.taskId, seq: parsed.data.seq, error: errorName(err) });
+    return sendError(res, 500, 'INTERNAL', 'Internal error');
+  }
+  if (req.socket.destroyed) return; // the sender went away: nobody to answer
+  sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
 }
 
 // ---------------------------------------------------------------- events (SSE)

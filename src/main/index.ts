@@ -1,6 +1,7 @@
 /**
  * The Electron shell: one hardened window over the core. Everything the app
- * does goes through `core.dispatchUnknown` (see ipc.ts); this file only
+ * does goes through `core.dispatchUnknown` (see ipc.ts), and its images through
+ * `core.fetchResource` (the `chitti://` protocol, protocol.ts); this file only
  * creates the core with Electron-specific ports and keeps the window safe.
  */
 import os from 'node:os';
@@ -13,6 +14,8 @@ import type { Core, CorePorts } from '../core/index.ts';
 import type { Logger, WorkerEntry } from '../core/ports.ts';
 import { CONTENT_SECURITY_POLICY } from '../shared/contract/index.ts';
 import { registerIpc, type RendererLocation } from './ipc.ts';
+import { installMenu } from './menu.ts';
+import { handleResources, registerResourceScheme } from './protocol.ts';
 import { safeStorageProtector } from './safe-storage-protector.ts';
 
 /** out/main, where the bundle (index.js, ingest-worker.js) lives. */
@@ -116,10 +119,14 @@ async function start(): Promise<void> {
     return;
   }
   registerIpc(core, () => mainWindow, renderer);
+  handleResources(core);
+  installMenu({ isMac: process.platform === 'darwin', isPackaged: app.isPackaged });
   mainWindow = createWindow();
 }
 
 app.enableSandbox();
+// Privileged schemes can only be declared before the app is ready.
+registerResourceScheme();
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

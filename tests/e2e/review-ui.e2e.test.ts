@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, shot, watchPageErrors } from '../helpers/browser.ts';
-import { writeRadiograph16 } from '../helpers/images.ts';
+import { radiographTiff } from '../helpers/radiograph.ts';
 import { startServe, type RunningServer } from '../helpers/serve.ts';
 import { runCli, SHARED_DATA, tempDir } from '../helpers/workspace.ts';
 
@@ -30,7 +30,7 @@ describe('review UI in Chromium', () => {
     for (const name of ['crazing_100.jpg', 'patches_100.jpg', 'scratches_100.jpg']) {
       await copyFile(path.join(SHARED_DATA, 'neu-det/images', name), path.join(folder, 'photos', name));
     }
-    await writeRadiograph16(path.join(folder, 'RT-weld-7.tif'));
+    await writeFile(path.join(folder, 'RT-weld-7.tif'), await radiographTiff());
     await writeFile(path.join(folder, 'index.png'), '<!doctype html><html><body>not a picture</body></html>');
     expect((await runCli(['--data-dir', ws, 'init'])).code).toBe(0);
     server = await startServe(ws);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core, EventListener } from '../../src/core/app/core-api.ts';
 import { startHttpServer, type HttpServerHandle } from '../../src/headless/http-server.ts';
-import type { EventName, EventPayload, RpcResult } from '../../src/shared/contract/index.ts';
+import type { ErrorCode, EventName, EventPayload, RpcResult } from '../../src/shared/contract/index.ts';
 
 const SECRET = 'TOP-SECRET-do-not-serve-7f3a9c';
 const INDEX_HTML = '<!doctype html><title>chitti</title><script type="module" src="/assets/app.js"></script>';
@@ -25,9 +25,19 @@ function createFakeCore() {
     }
     return { ok: true, result: { echo: input } };
   };
+  /** Knows one resource: a 'tile' whose bytes echo its params; `fail=CODE` answers that error. */
+  const fetchResource: Core['fetchResource'] = async (name, params) => {
+    calls.push({ name: `res:${name}`, input: params });
+    if (name !== 'asset.tile') return { ok: false, error: { code: 'UNKNOWN_PROCEDURE', message: `unknown: ${name}` } };
+    const p = params as Record<string, unknown>;
+    if (typeof p.fail === 'string') return { ok: false, error: { code: p.fail as ErrorCode, message: `failed with ${p.fail}` } };
+    return { ok: true, result: { mime: 'image/png', body: new TextEncoder().encode(`tile:${JSON.stringify(params)}`) } };
+  };
   const core: Core = {
     dispatch: ((name: string, input: unknown) => dispatchUnknown(name, input)) as Core['dispatch'],
     dispatchUnknown,
+    fetchResource,
+    receiveUpload: async () => ({ ok: false, error: { code: 'NOT_FOUND', message: 'this fake core takes no uploads' } }),
     subscribe(listener) {
       listeners.add(listener);
       return () => {
@@ -315,6 +325,80 @@ describe('loopback http server', () => {
     });
   });
 
+  describe('GET /res/:name', () => {
+    const res = (pathAndQuery: string, headers: Record<string, string> = { authorization: `Bearer ${server.token}` }) =>
+      fetch(`${server.url}/res/${pathAndQuery}`, { headers });
+    const TILE = `asset.tile?assetId=ast_0123456789abcdefghjk&level=13&x=15&y=3`;
+
+    it('refuses a request without the token, before the core sees it', async () => {
+      const before = fake.calls.length;
+      for (const headers of [{}, { authorization: 'Bearer nope' }] as Array<Record<string, string>>) {
+        const r = await res(TILE, headers);
+        expect(r.status).toBe(401);
+        expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(await r.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+      }
+      expect(fake.calls.length).toBe(before);
+    });
+
+    it('answers the bytes with their content type, private caching and nosniff', async () => {
+      const r = await res(TILE);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toBe('image/png');
+      expect(r.headers.get('cache-control')).toBe('private, max-age=300');
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      const body = Buffer.from(await r.arrayBuffer()).toString();
+      expect(r.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));
+      // The query reaches the core as an object of strings; the core's schemas coerce them.
+      expect(body).toBe(`tile:${JSON.stringify({ assetId: 'ast_0123456789abcdefghjk', level: '13', x: '15', y: '3' })}`);
+      expect(fake.calls.at(-1)).toEqual({ name: 'res:asset.tile', input: { assetId: 'ast_0123456789abcdefghjk', level: '13', x: '15', y: '3' } });
+    });
+
+    it('passes a repeated parameter as a list, for the core to refuse', async () => {
+      await res('asset.tile?x=1&x=2');
+      expect(fake.calls.at(-1)).toEqual({ name: 'res:asset.tile', input: { x: ['1', '2'] } });
+    });
+
+    it.each([
+      ['NOT_FOUND', 404],
+      ['INVALID_INPUT', 400],
+      ['NOT_AN_IMAGE', 415],
+      ['IMAGE_UNREADABLE', 422],
+      ['INTERNAL', 500],
+    ])('maps %s to HTTP %i with a JSON RpcResult', async (code, status) => {
+      const r = await res(`asset.tile?fail=${code}`);
+      expect(r.status).toBe(status);
+      expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(r.headers.get('cache-control')).toBe('no-store');
+      expect(await r.json()).toEqual({ ok: false, error: { code, message: `failed with ${code}` } });
+    });
+
+    it('maps an unknown resource to 404 UNKNOWN_PROCEDURE', async () => {
+      for (const path of ['nope.nothing?a=1', 'asset.tile/extra', '']) {
+        const r = await res(path);
+        expect(r.status).toBe(404);
+        expect(await r.json()).toMatchObject({ ok: false, error: { code: 'UNKNOWN_PROCEDURE' } });
+      }
+    });
+
+    it('accepts only GET', async () => {
+      for (const method of ['POST', 'HEAD', 'PUT']) {
+        const r = await fetch(`${server.url}/res/${TILE}`, { method, headers: { authorization: `Bearer ${server.token}` } });
+        expect(r.status).toBe(405);
+        expect(r.headers.get('allow')).toBe('GET');
+      }
+    });
+
+    it('applies the Host and Origin checks', async () => {
+      const auth = { authorization: `Bearer ${server.token}` };
+      const badHost = await rawRequest(server.port, { path: `/res/${TILE}`, headers: { ...auth, host: 'evil.example' } });
+      expect([403, 421]).toContain(badHost.status);
+      const badOrigin = await rawRequest(server.port, { path: `/res/${TILE}`, headers: { ...auth, origin: 'https://evil.example' } });
+      expect(badOrigin.status).toBe(403);
+      expect(badOrigin.headers['access-control-allow-origin']).toBeUndefined();
+    });
+  });
+
   describe('Host and Origin checks', () => {
     const authed = () => ({ authorization: `Bearer ${server.token}`, 'content-type': 'application/json' });
 
@@ -543,8 +627,8 @@ describe('loopback http server', () => {
     ])('are set on %s responses', async (_label, request) => {
       const res = await request();
       expect(res.headers.get('content-security-policy')).toBe(
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-          "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: chitti:; " +
+          "connect-src 'self' chitti:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
       );
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');

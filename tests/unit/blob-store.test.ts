@@ -72,6 +72,37 @@ describe('encrypted content-addressed store', () => {
     expect(left).toEqual([]);
   });
 
+  async function* inPieces(content: Buffer, sizes: number[]): AsyncGenerator<Uint8Array> {
+    for (let at = 0, i = 0; at < content.length; i++) {
+      const n = sizes[i % sizes.length]!;
+      yield new Uint8Array(content.subarray(at, at + n));
+      at += n;
+    }
+  }
+
+  it.each([1, CHUNK, CHUNK + 1, 3 * CHUNK, 3 * CHUNK + 17])('streams %i bytes in uneven pieces into the same format as a file', async (n) => {
+    const content = randomBytes(n);
+    const r = await store.putStream(inPieces(content, [1, 1000, CHUNK + 5, 7, 2 * CHUNK]), 1e9);
+    expect(r).toEqual({ sha256: sha(content), size: n, written: true });
+    expect((await store.read(r.sha256)).equals(content)).toBe(true);
+    // header + every byte + one tag per chunk: chunks are cut at CHUNK whatever the pieces were
+    expect((await readFile(store.pathFor(r.sha256))).length).toBe(41 + n + 16 * Math.ceil(n / CHUNK));
+    const again = randomBytes(n);
+    const viaFile = await put(again);
+    expect((await readFile(store.pathFor(viaFile.sha256))).length).toBe(41 + n + 16 * Math.ceil(n / CHUNK));
+  });
+
+  it('stores nothing when the source fails part-way, or runs past the limit', async () => {
+    async function* failing() {
+      yield randomBytes(3 * CHUNK);
+      throw new Error('sender went away');
+    }
+    await expect(store.putStream(failing(), 1e9)).rejects.toThrow('sender went away');
+    await expect(store.putStream(inPieces(randomBytes(5 * CHUNK), [CHUNK / 2]), 2 * CHUNK)).rejects.toBeInstanceOf(FileTooLargeError);
+    const left = (await readdir(store.dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    expect(left).toEqual([]);
+  });
+
   it('says STORE_CORRUPT for a missing original', async () => {
     await expect(store.read('0'.repeat(64))).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
   });

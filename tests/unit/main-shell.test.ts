@@ -260,3 +260,17 @@ describe('safeStorageProtector', () => {
     expect(electron.safeStorage.decryptString).not.toHaveBeenCalled();
   });
 });
+
+// ------------------------------------------------------------------ menu
+
+describe('application menu', () => {
+  it('offers developer tools and reload only in an unpackaged build', async () => {
+    const { menuTemplate } = await import('../../src/main/menu.ts');
+    const roles = (t: ReturnType<typeof menuTemplate>) => JSON.stringify(t);
+    expect(roles(menuTemplate({ isMac: false, isPackaged: true }))).not.toMatch(/toggleDevTools|"reload"/);
+    expect(roles(menuTemplate({ isMac: false, isPackaged: false }))).toMatch(/toggleDevTools/);
+    expect(menuTemplate({ isMac: true, isPackaged: true })[0]).toEqual({ role: 'appMenu' });
+    expect(roles(menuTemplate({ isMac: false, isPackaged: true }))).toMatch(/"quit"/);
+  });
+});
+

@@ -1,18 +1,22 @@
 import type { ProcedureName, ProcedureOutput, ProcedureParsedInput } from '../../shared/contract/index.ts';
-import { listAssets } from '../domain/assets.ts';
+import { getAsset, listAssets } from '../domain/assets.ts';
 import { createJob, getJob, listJobs, updateJob } from '../domain/jobs.ts';
-import { createTask, getTask, listItems, listTasks, cancelPendingItems, setTaskStatus, taskRow } from '../tasks/task-store.ts';
+import { createTask, getTask, listItems, listTasks, cancelPendingItems, finishTask, setTaskStatus, taskRow } from '../tasks/task-store.ts';
 import type { TaskRunner } from '../tasks/runner.ts';
+import { isUploadTask, type UploadService } from '../tasks/upload-task.ts';
 import type { Db } from '../db/open.ts';
 import { ChittiError } from './errors.ts';
 import type { Write } from './unit-of-work.ts';
 import type { AuditService } from '../audit/service.ts';
+import type { MediaService } from '../media/media-service.ts';
 
 export interface HandlerContext {
   db: Db;
   write: Write;
   runner: TaskRunner;
+  uploads: UploadService;
   audit: AuditService;
+  media: MediaService;
   info: { version: string; dataDir: string; keyMethod: string; schemaVersion: () => number };
 }
 
@@ -42,13 +46,17 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       runner.enqueue(task.id);
       return task;
     },
+    'assets.get': ({ assetId }) => getAsset(db, assetId),
+    'assets.imageInfo': ({ assetId }) => ctx.media.imageInfo(getAsset(db, assetId)),
+    'uploads.begin': ({ jobId, files }) => ctx.uploads.begin(jobId, files),
 
     'tasks.get': ({ taskId }) => getTask(db, taskId),
     'tasks.list': ({ active, limit, offset }) => ({ tasks: listTasks(db, active, limit, offset) }),
     'tasks.items': ({ taskId, status, limit, offset }) => listItems(db, taskId, status, limit, offset),
-    'tasks.cancel': ({ taskId }) =>
-      write((tx) => {
-        const { status } = taskRow(tx.db, taskId);
+    'tasks.cancel': ({ taskId }) => {
+      const task = write((tx) => {
+        const row = taskRow(tx.db, taskId);
+        const { status } = row;
         if (status === 'done' || status === 'failed' || status === 'cancelled') {
           throw new ChittiError('CONFLICT', `Task ${taskId} has already ended (${status}).`);
         }
@@ -61,9 +69,15 @@ export function createHandlers(ctx: HandlerContext): Handlers {
           // The runner (in this process or another) stops at the next file and settles the rest.
           setTaskStatus(tx, taskId, 'cancelling');
           tx.audit({ action: 'task.cancel-requested', entityType: 'task', entityId: taskId, data: {} });
+          // An upload has no runner: its files arrive by request, so it is settled here and now.
+          if (isUploadTask(row)) finishTask(tx, taskId);
         }
         return getTask(tx.db, taskId);
-      }),
+      });
+      // Files of an upload still arriving in this process are dropped, storing nothing.
+      if (task.status === 'cancelled') ctx.uploads.cancelled(taskId);
+      return task;
+    },
     'tasks.resume': ({ taskId }) => {
       if (taskId) taskRow(db, taskId);
       return { resumed: runner.resume(taskId) };

@@ -1,4 +1,5 @@
 import type { Asset, AssetId, JobId } from '../../shared/contract/index.ts';
+import { ChittiError } from '../app/errors.ts';
 import type { Tx } from '../app/unit-of-work.ts';
 import type { Db } from '../db/open.ts';
 import { newId } from '../ids.ts';
@@ -17,6 +18,12 @@ export function listAssets(db: Db, jobId: JobId, limit: number, offset: number):
   const rows = db.prepare('SELECT * FROM assets WHERE job_id = ? ORDER BY created_at, id LIMIT ? OFFSET ?').all(jobId, limit, offset) as AssetRow[];
   const { n } = db.prepare('SELECT count(*) AS n FROM assets WHERE job_id = ?').get(jobId) as { n: number };
   return { assets: rows.map(toAsset), total: n };
+}
+
+export function getAsset(db: Db, id: AssetId): Asset {
+  const row = db.prepare('SELECT * FROM assets WHERE id = ?').get(id) as AssetRow | undefined;
+  if (!row) throw new ChittiError('NOT_FOUND', `No asset with id ${id}.`);
+  return toAsset(row);
 }
 
 export function findAssetByHash(db: Db, jobId: JobId, sha256: string): AssetId | null {

@@ -1,21 +1,57 @@
 import { open, stat } from 'node:fs/promises';
 import type { FileErrorCode } from '../../shared/contract/index.ts';
-import { BlobStore, FileTooLargeError } from '../store/blob-store.ts';
-import { SNIFF_BYTES, mislabelNote, sniffContent } from './sniff.ts';
+import { BlobStore, FileTooLargeError, type PutResult } from '../store/blob-store.ts';
+import { SNIFF_BYTES, mislabelNote, sniffContent, type SniffOk } from './sniff.ts';
 
 export type IngestOutcome =
   | { ok: true; sha256: string; size: number; mime: string; kind: 'image' | 'document'; note: string | null }
   | { ok: false; code: FileErrorCode; message: string };
 
-const fail = (code: FileErrorCode, message: string): IngestOutcome => ({ ok: false, code, message });
+export type IngestFailure = Extract<IngestOutcome, { ok: false }>;
+
+const fail = (code: FileErrorCode, message: string): IngestFailure => ({ ok: false, code, message });
 const errno = (e: unknown) => (e as NodeJS.ErrnoException | null)?.code ?? '';
 const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
 
-function ioFailure(e: unknown, writing: boolean): IngestOutcome {
+/*
+ * The checks below are shared by every way bytes come in (a path read by a
+ * worker, an upload streamed by a transport), so that a file gets the same
+ * outcome and the same words whichever way it arrived.
+ */
+
+/** Refuses a size known up front (from stat, or as declared by an uploader): empty, or over the limit. */
+export function sizeRefusal(size: number, maxBytes: number): IngestFailure | null {
+  if (size === 0) return fail('FILE_EMPTY', 'the file is empty (0 bytes)');
+  if (size > maxBytes) return fail('FILE_TOO_LARGE', `the file is ${mib(size)}, over the ${mib(maxBytes)} limit`);
+  return null;
+}
+
+/** Decides the type from the leading bytes (SNIFF_BYTES of them, or the whole file if shorter). */
+export async function sniffHead(head: Uint8Array): Promise<SniffOk | IngestFailure> {
+  const sniffed = await sniffContent(head);
+  return sniffed.ok ? sniffed : fail(sniffed.code, sniffed.message);
+}
+
+/** The outcome of a file that was stored: its type, and a remark if its name says otherwise. */
+export function storedOutcome(put: PutResult, sniffed: SniffOk, name: string): IngestOutcome {
+  return { ok: true, sha256: put.sha256, size: put.size, mime: sniffed.mime, kind: sniffed.kind, note: mislabelNote(name, sniffed) };
+}
+
+/**
+ * Why storing failed: over the limit while being read, or an I/O error (disk
+ * full, …). `fromFile`: the bytes were read from a file, whose own errors
+ * (gone, unreadable) can surface here too; a stream's cannot.
+ */
+export function storeFailure(e: unknown, maxBytes: number, fromFile = true): IngestFailure {
+  if (e instanceof FileTooLargeError) return fail('FILE_TOO_LARGE', `the file grew past the ${mib(maxBytes)} limit while it was read`);
+  return ioFailure(e, true, fromFile);
+}
+
+function ioFailure(e: unknown, writing: boolean, fromFile = true): IngestFailure {
   const code = errno(e);
   if (code === 'ENOSPC' || code === 'EDQUOT') return fail('DISK_FULL', 'the disk is full; free some space and import this file again');
-  if (code === 'ENOENT') return fail('FILE_NOT_FOUND', 'the file disappeared while it was being imported');
-  if (code === 'EACCES' || code === 'EPERM') return fail('FILE_UNREADABLE', 'permission denied: the file cannot be read');
+  if (fromFile && code === 'ENOENT') return fail('FILE_NOT_FOUND', 'the file disappeared while it was being imported');
+  if (fromFile && (code === 'EACCES' || code === 'EPERM')) return fail('FILE_UNREADABLE', 'permission denied: the file cannot be read');
   if (writing) return fail('STORE_WRITE_FAILED', `the file could not be stored (${code || 'I/O error'})`);
   return fail('FILE_UNREADABLE', `the file cannot be read (${code || 'I/O error'})`);
 }
@@ -47,8 +83,8 @@ export async function ingestFile(source: string, name: string, store: BlobStore,
   }
   if (info.isDirectory()) return fail('FILE_UNREADABLE', 'this folder cannot be read (permission denied)');
   if (!info.isFile()) return fail('FILE_NOT_REGULAR', 'not a regular file (a device, pipe or socket)');
-  if (info.size === 0) return fail('FILE_EMPTY', 'the file is empty (0 bytes)');
-  if (info.size > maxBytes) return fail('FILE_TOO_LARGE', `the file is ${mib(info.size)}, over the ${mib(maxBytes)} limit`);
+  const refused = sizeRefusal(info.size, maxBytes);
+  if (refused) return refused;
 
   let head: Buffer;
   try {
@@ -56,14 +92,12 @@ export async function ingestFile(source: string, name: string, store: BlobStore,
   } catch (e) {
     return ioFailure(e, false);
   }
-  const sniffed = await sniffContent(head);
-  if (!sniffed.ok) return fail(sniffed.code, sniffed.message);
+  const sniffed = await sniffHead(head);
+  if (!sniffed.ok) return sniffed;
 
   try {
-    const put = await store.putFile(source, maxBytes);
-    return { ok: true, sha256: put.sha256, size: put.size, mime: sniffed.mime, kind: sniffed.kind, note: mislabelNote(name, sniffed) };
+    return storedOutcome(await store.putFile(source, maxBytes), sniffed, name);
   } catch (e) {
-    if (e instanceof FileTooLargeError) return fail('FILE_TOO_LARGE', `the file grew past the ${mib(maxBytes)} limit while it was read`);
-    return ioFailure(e, true);
+    return storeFailure(e, maxBytes);
   }
 }

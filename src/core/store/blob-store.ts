@@ -30,6 +30,18 @@ async function readFull(handle: FileHandle, buf: Buffer, position: number): Prom
   return filled;
 }
 
+/** A file's bytes in chunks of `size` (the last one shorter), each in a fresh buffer. */
+async function* readChunks(handle: FileHandle, size: number): AsyncGenerator<Buffer> {
+  let position = 0;
+  for (;;) {
+    const buf = Buffer.alloc(size);
+    const n = await readFull(handle, buf, position);
+    if (n > 0) yield buf.subarray(0, n);
+    if (n < size) return;
+    position += n;
+  }
+}
+
 /**
  * Content-addressed store of encrypted originals. Files are named by an HMAC
  * of their sha256, so the folder (which may end up in a synced or backed-up
@@ -56,55 +68,76 @@ export class BlobStore {
 
   /** Encrypts a file into the store in one streaming pass, hashing as it goes. */
   async putFile(source: string, maxBytes: number): Promise<PutResult> {
+    const input = await open(source, 'r');
+    try {
+      return await this.putStream(readChunks(input, this.chunkBytes), maxBytes);
+    } finally {
+      await input.close();
+    }
+  }
+
+  /**
+   * Encrypts bytes from any source (a file, an HTTP request body) into the
+   * store in one pass, hashing as it goes. Pieces may have any size; they are
+   * cut into the format's fixed chunks here. More than `maxBytes` throws
+   * FileTooLargeError as soon as the excess arrives. If anything fails
+   * (the source throws, the disk fills up) the temp file is removed and
+   * nothing is stored.
+   */
+  async putStream(source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<PutResult> {
     const tmpDir = path.join(this.dir, 'tmp');
     await mkdir(tmpDir, { recursive: true });
     const tmp = path.join(tmpDir, `${randomBytes(12).toString('hex')}.part`);
-    const input = await open(source, 'r');
     let out: FileHandle | null = null;
     try {
-      out = await open(tmp, 'wx', 0o600);
+      const file = await open(tmp, 'wx', 0o600);
+      out = file;
       const salt = randomBytes(32);
       const header = encodeHeader(salt, this.chunkBytes);
       const key = fileKey(this.blobKey, salt);
       const hash = createHash('sha256');
-      await out.write(header);
-      // One chunk of look-ahead: a chunk is sealed only once we know whether it is the last.
-      let current = Buffer.alloc(this.chunkBytes);
-      let next = Buffer.alloc(this.chunkBytes);
-      let currentLen = await readFull(input, current, 0);
-      let position = currentLen;
+      await file.write(header);
+      // One chunk of look-ahead: a full chunk is sealed only once more bytes
+      // arrive, so that the last chunk (even a full or an empty one) carries the final flag.
+      const chunk = Buffer.alloc(this.chunkBytes);
+      let filled = 0;
       let index = 0;
-      for (;;) {
-        if (position > maxBytes) throw new FileTooLargeError(maxBytes);
-        const nextLen = currentLen === this.chunkBytes ? await readFull(input, next, position) : 0;
-        const final = nextLen === 0;
-        const plain = current.subarray(0, currentLen);
+      let size = 0;
+      const seal = async (final: boolean) => {
+        const plain = chunk.subarray(0, filled);
         hash.update(plain);
-        await out.write(sealChunk(key, header, index, final, plain));
-        if (final) break;
-        [current, next] = [next, current];
-        currentLen = nextLen;
-        position += nextLen;
+        await file.write(sealChunk(key, header, index, final, plain));
         index++;
+        filled = 0;
+      };
+      for await (const piece of source) {
+        size += piece.length;
+        if (size > maxBytes) throw new FileTooLargeError(maxBytes);
+        for (let offset = 0; offset < piece.length; ) {
+          if (filled === this.chunkBytes) await seal(false);
+          const n = Math.min(this.chunkBytes - filled, piece.length - offset);
+          chunk.set(piece.subarray(offset, offset + n), filled);
+          filled += n;
+          offset += n;
+        }
       }
-      await out.sync();
-      await out.close();
+      await seal(true);
+      await file.sync();
       out = null;
+      await file.close();
       const sha256 = hash.digest('hex');
       const target = this.pathFor(sha256);
       if (await this.has(sha256)) {
         await unlink(tmp);
-        return { sha256, size: position, written: false };
+        return { sha256, size, written: false };
       }
       await mkdir(path.dirname(target), { recursive: true });
       await rename(tmp, target);
-      return { sha256, size: position, written: true };
+      return { sha256, size, written: true };
     } catch (e) {
       await out?.close().catch(() => {});
       await unlink(tmp).catch(() => {});
       throw e;
-    } finally {
-      await input.close();
     }
   }
 

@@ -25,11 +25,12 @@ export async function expandImport(db: Db, write: Write, taskId: TaskId): Promis
  * Commits one file's outcome: the asset row, its audit row and the item's new
  * status in one transaction. The item is claimed inside that transaction, so
  * a file processed twice (after a kill, or by two processes) lands once.
+ * Returns false when the item was no longer pending (nothing was written).
  */
-export function commitImportItem(write: Write, taskId: TaskId, jobId: JobId, item: { seq: number; name: string }, outcome: IngestOutcome): void {
-  write((tx) => {
+export function commitImportItem(write: Write, taskId: TaskId, jobId: JobId, item: { seq: number; name: string }, outcome: IngestOutcome): boolean {
+  return write((tx) => {
     const current = getItem(tx.db, taskId, item.seq);
-    if (current.status !== 'pending') return;
+    if (current.status !== 'pending') return false;
     if (!outcome.ok) {
       setItemOutcome(tx, taskId, item.seq, { status: 'failed', errorCode: outcome.code, message: outcome.message });
     } else {
@@ -45,5 +46,6 @@ export function commitImportItem(write: Write, taskId: TaskId, jobId: JobId, ite
       }
     }
     tx.emit('task.progressed', { task: getTask(tx.db, taskId), item: getItem(tx.db, taskId, item.seq) });
+    return true;
   });
 }

@@ -5,7 +5,8 @@ import type { IngestOutcome } from '../ingest/ingest-file.ts';
 import type { IngestRequest, IngestResponse } from '../ingest/ingest-protocol.ts';
 import type { Logger } from '../ports.ts';
 import { commitImportItem, expandImport } from './import-task.ts';
-import { ACTIVE_STATUSES, cancelPendingItems, getTask, pendingItems, setTaskStatus, taskRow } from './task-store.ts';
+import { ACTIVE_STATUSES, finishTask, getTask, pendingItems, setTaskStatus, taskRow } from './task-store.ts';
+import { interruptUpload, isUploadTask } from './upload-task.ts';
 import { WorkerCrashedError, type WorkerPool } from './worker-pool.ts';
 
 export interface RunnerDeps {
@@ -14,6 +15,8 @@ export interface RunnerDeps {
   logger: Logger;
   concurrency: number;
   createPool: () => WorkerPool<IngestRequest, IngestResponse>;
+  /** True for an upload task this process began (its bytes may still arrive); others can never get theirs. */
+  isLiveUpload: (taskId: TaskId) => boolean;
 }
 
 /**
@@ -48,7 +51,7 @@ export class TaskRunner {
     const rows = this.deps.db
       .prepare(`SELECT id FROM tasks WHERE status IN (${ACTIVE_STATUSES.map(() => '?').join(',')}) ORDER BY created_at, id`)
       .all(...ACTIVE_STATUSES) as Array<{ id: TaskId }>;
-    const ids = rows.map((r) => r.id).filter((id) => taskId === undefined || id === taskId);
+    const ids = rows.map((r) => r.id).filter((id) => (taskId === undefined || id === taskId) && !this.deps.isLiveUpload(id));
     ids.forEach((id) => this.enqueue(id));
     return ids;
   }
@@ -96,6 +99,11 @@ export class TaskRunner {
     const { db, write } = this.deps;
     const row = taskRow(db, id);
     if (!ACTIVE_STATUSES.includes(row.status)) return;
+    if (isUploadTask(row)) {
+      // Its bytes come from the client that began it, by request; there is nothing here to read.
+      if (!this.deps.isLiveUpload(id)) write((tx) => interruptUpload(tx, id));
+      return;
+    }
     if (!row.expanded && row.status !== 'cancelling') await expandImport(db, write, id);
     const jobId = row.job_id!;
     const todo = pendingItems(db, id);
@@ -106,7 +114,9 @@ export class TaskRunner {
     for (const item of todo) {
       if (this.stopping || commitErrors.length > 0 || this.cancelRequested(id)) break;
       const tracked: Promise<void> = this.process(item)
-        .then((outcome) => commitImportItem(write, id, jobId, item, outcome))
+        .then((outcome) => {
+          commitImportItem(write, id, jobId, item, outcome);
+        })
         .catch((error: unknown) => {
           commitErrors.push(error);
         })
@@ -117,17 +127,7 @@ export class TaskRunner {
     await Promise.all(inFlight);
     if (commitErrors.length > 0) throw commitErrors[0];
     if (this.stopping) return; // left running; resumed on the next start
-    write((tx) => {
-      const cancelled = taskRow(tx.db, id).status === 'cancelling';
-      if (cancelled) cancelPendingItems(tx, id);
-      setTaskStatus(tx, id, cancelled ? 'cancelled' : 'done');
-      const task = getTask(tx.db, id);
-      tx.audit({
-        action: cancelled ? 'task.cancelled' : 'task.finished', entityType: 'task', entityId: id,
-        data: { imported: task.imported, duplicates: task.duplicates, failed: task.failed, total: task.total },
-      });
-      tx.emit('task.finished', { task });
-    });
+    write((tx) => finishTask(tx, id));
   }
 
   private async process(item: { source: string; name: string }): Promise<IngestOutcome> {

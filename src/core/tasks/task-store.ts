@@ -64,6 +64,16 @@ export function getItem(db: Db, taskId: TaskId, seq: number): TaskItem {
   return toItem(db.prepare('SELECT * FROM task_items WHERE task_id = ? AND seq = ?').get(taskId, seq) as ItemRow);
 }
 
+/** The item, or null when the task has no item `seq`. */
+export function findItem(db: Db, taskId: TaskId, seq: number): TaskItem | null {
+  const row = db.prepare('SELECT * FROM task_items WHERE task_id = ? AND seq = ?').get(taskId, seq) as ItemRow | undefined;
+  return row ? toItem(row) : null;
+}
+
+export function pendingCount(db: Db, taskId: TaskId): number {
+  return (db.prepare(`SELECT count(*) AS n FROM task_items WHERE task_id = ? AND status = 'pending'`).get(taskId) as { n: number }).n;
+}
+
 export function pendingItems(db: Db, taskId: TaskId): Array<{ seq: number; source: string; name: string }> {
   return db.prepare(`SELECT seq, source, name FROM task_items WHERE task_id = ? AND status = 'pending' ORDER BY seq`).all(taskId) as Array<{ seq: number; source: string; name: string }>;
 }
@@ -102,4 +112,28 @@ export function setTaskStatus(tx: Tx, taskId: TaskId, status: TaskStatus, error:
 
 export function cancelPendingItems(tx: Tx, taskId: TaskId): number {
   return tx.db.prepare(`UPDATE task_items SET status = 'cancelled', message = 'cancelled before it was imported' WHERE task_id = ? AND status = 'pending'`).run(taskId).changes;
+}
+
+export function failPendingItems(tx: Tx, taskId: TaskId, errorCode: FileErrorCode, message: string): number {
+  return tx.db.prepare(`UPDATE task_items SET status = 'failed', error_code = ?, message = ? WHERE task_id = ? AND status = 'pending'`)
+    .run(errorCode, message, taskId).changes;
+}
+
+/**
+ * Ends a task once no more of its items will be processed: 'done', or, when
+ * a cancel was requested, 'cancelled' with its pending items marked so. One
+ * audit row with the counts, then task.finished. Every way a task can end
+ * normally (the runner, the last upload, a cancelled upload) comes here.
+ */
+export function finishTask(tx: Tx, taskId: TaskId): Task {
+  const cancelled = taskRow(tx.db, taskId).status === 'cancelling';
+  if (cancelled) cancelPendingItems(tx, taskId);
+  setTaskStatus(tx, taskId, cancelled ? 'cancelled' : 'done');
+  const task = getTask(tx.db, taskId);
+  tx.audit({
+    action: cancelled ? 'task.cancelled' : 'task.finished', entityType: 'task', entityId: taskId,
+    data: { imported: task.imported, duplicates: task.duplicates, failed: task.failed, total: task.total },
+  });
+  tx.emit('task.finished', { task });
+  return task;
 }

@@ -12,8 +12,9 @@ export interface ChittiBridge {
 
 /**
  * The one Content-Security-Policy of the UI, sent by Electron's main process,
- * by `chitti serve`, and put in the built index.html as a <meta>.
+ * by `chitti serve`, and put in the built index.html as a <meta>. `chitti:`
+ * is the app's own image protocol (thumbnails, tiles; see src/main/protocol.ts).
  */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: chitti:; " +
+  "connect-src 'self' chitti:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";

@@ -49,6 +49,8 @@ export const FILE_ERROR_CODES = [
   'DISK_FULL',
   'STORE_WRITE_FAILED',
   'WORKER_CRASHED',
+  /** An upload (`uploads.begin`) whose bytes never arrived: the sender went away or Chitti restarted; add the file again. */
+  'UPLOAD_INTERRUPTED',
 ] as const;
 export const FileErrorCodeSchema = z.enum(FILE_ERROR_CODES);
 export type FileErrorCode = z.infer<typeof FileErrorCodeSchema>;

@@ -72,12 +72,19 @@ export function createHttpClient(baseUrl: string, token: string): ApiClient {
         jobId,
         files: files.map((f) => ({ name: f.relativePath || f.file.name, size: f.file.size })),
       })) as Task;
+      // Files the core settled from their declared size alone (empty, too large) need no bytes.
+      const pending: number[] = [];
+      for (let offset = 0; ; offset += 1000) {
+        const { items } = (await invoke('tasks.items', { taskId: task.id, status: 'pending', limit: 1000, offset })) as { items: Array<{ seq: number }> };
+        pending.push(...items.map((i) => i.seq));
+        if (items.length < 1000) break;
+      }
       let next = 0;
       const worker = async () => {
-        while (next < files.length) {
-          const seq = next++;
+        while (next < pending.length) {
+          const seq = pending[next++]!;
           const f = files[seq];
-          if (f && f.file.size > 0) await upload(task, seq, f.file);
+          if (f) await upload(task, seq, f.file);
         }
       };
       // Uploads go on in the background; progress and per-file outcomes arrive as events.

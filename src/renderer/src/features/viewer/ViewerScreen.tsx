@@ -55,9 +55,6 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
   const step = (a: Asset | undefined) => a && go(routeHref({ screen: 'viewer', jobId, assetId: a.id }));
   useHotkeys([
     ['Escape', back],
-    ['=', () => viewer.current?.zoomBy(1.5)],
-    ['shift+=', () => viewer.current?.zoomBy(1.5)],
-    ['-', () => viewer.current?.zoomBy(1 / 1.5)],
     ['0', () => viewer.current?.fit()],
     ['1', () => viewer.current?.actualSize()],
     ['ArrowLeft', () => viewer.current?.panBy(-0.2, 0)],
@@ -69,6 +66,17 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
     [']', () => step(next)],
     ['[', () => step(previous)],
   ]);
+  // '+' cannot be written in a Mantine hotkey (it is the separator), and its key
+  // differs by layout ('+' or '=' unshifted): read the character typed instead.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || (e.target as HTMLElement | null)?.closest('input, textarea')) return;
+      if (e.key === '+' || e.key === '=') viewer.current?.zoomBy(1.5);
+      else if (e.key === '-' || e.key === '_') viewer.current?.zoomBy(1 / 1.5);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
   const onZoom = useCallback((z: number) => setZoom(z), []);
   const asset = loaded.s === 'loading' ? undefined : loaded.asset;
 

@@ -1,0 +1,120 @@
+import sharp from 'sharp';
+import type { Asset, ImageInfo, ResourceBody } from '../../shared/contract/index.ts';
+import { ChittiError } from '../app/errors.ts';
+import { DEFAULT_MAX_PIXELS, MIME_DICOM, MIME_PGM, decodeImage, dicomNotYet, originalInput, probe, unreadableFrom } from './decode.ts';
+import { toDisplay, type DisplayImage } from './display.ts';
+import { ImageCache, type Thumbnail } from './image-cache.ts';
+import { rawInput, type Pyramid } from './pyramid.ts';
+import { Limiter } from './slices.ts';
+
+/**
+ * Image display for the core: ImageInfo, tiles and thumbnails of image
+ * assets, from their encrypted originals. All heavy pixel work runs in sharp
+ * (libvips, on libuv's thread pool); the little done in JS is sliced (see
+ * slices.ts), so the event loop stays free for IPC and HTTP.
+ */
+
+/** Where originals come from (the BlobStore): decrypted and checked against their sha256. */
+export interface MediaSource {
+  read(sha256: string): Promise<Buffer>;
+}
+
+export type ImageAsset = Pick<Asset, 'id' | 'kind' | 'mime' | 'sha256'>;
+
+export interface MediaOptions {
+  /** Largest image (width × height) that is decoded; larger ones are IMAGE_UNREADABLE. */
+  maxPixels?: number;
+  /** The cache to use (default: a new one with the default bounds). */
+  cache?: ImageCache;
+}
+
+export const THUMBNAIL_QUALITY = 80;
+/**
+ * Full decodes at once. A grid of radiograph thumbnails asks for dozens at a
+ * time; each decode briefly holds the original, its 16-bit samples and the
+ * 8-bit result (~100 MB for 8000x2000), so letting them all run would spike
+ * memory for no gain on a machine with a handful of cores.
+ */
+const DECODE_CONCURRENCY = 2;
+const THUMBNAIL_CONCURRENCY = 4;
+
+export class MediaService {
+  readonly cache: ImageCache;
+  private readonly maxPixels: number;
+  private readonly decodes = new Limiter(DECODE_CONCURRENCY);
+  private readonly thumbnails = new Limiter(THUMBNAIL_CONCURRENCY);
+
+  constructor(private readonly source: MediaSource, options: MediaOptions = {}) {
+    this.cache = options.cache ?? new ImageCache();
+    this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  }
+
+  async imageInfo(asset: ImageAsset): Promise<ImageInfo> {
+    const pyramid = await this.pyramid(asset);
+    const { width, height, channels, bitsPerSample, window } = pyramid.image;
+    return { assetId: asset.id, width, height, channels, bitsPerSample, tileSize: pyramid.tileSize, levels: pyramid.levels, displayWindow: window };
+  }
+
+  /** One tile of the pyramid described by `imageInfo`. */
+  async tile(asset: ImageAsset, level: number, x: number, y: number): Promise<ResourceBody> {
+    const pyramid = await this.pyramid(asset);
+    return pyramid.tile(level, x, y);
+  }
+
+  /** A JPEG that fits in size×size (never enlarged), for asset grids. */
+  async thumbnail(asset: ImageAsset, size: number): Promise<ResourceBody> {
+    checkImage(asset);
+    return this.cache.thumbnail(asset.sha256, size, () => this.thumbnails.run(() => this.makeThumbnail(asset, size)));
+  }
+
+  private async makeThumbnail(asset: ImageAsset, size: number): Promise<Thumbnail> {
+    // An image already decoded for the viewer is the cheapest source, and gives the same window.
+    const cached = this.cache.peek(asset.sha256);
+    if (cached) return thumbnailOf(cached, size);
+    if (asset.mime === MIME_PGM) return thumbnailOf(await this.pyramid(asset), size);
+
+    const bytes = await this.source.read(asset.sha256);
+    const { bitsPerSample } = await probe(bytes, this.maxPixels);
+    // 16-bit images need the display window (a plain reduction to 8 bits shows a blank field), so they are decoded like for viewing.
+    if (bitsPerSample === 16) return thumbnailOf(await this.pyramid(asset, bytes), size);
+    try {
+      // 8-bit: straight from the original, which lets sharp shrink a JPEG while decoding it.
+      const body = await sharp(bytes, originalInput(this.maxPixels))
+        .removeAlpha()
+        .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+        .jpeg({ quality: THUMBNAIL_QUALITY })
+        .toBuffer();
+      return { mime: 'image/jpeg', body };
+    } catch (e) {
+      throw unreadableFrom(e, 'pixels');
+    }
+  }
+
+  /** The image's pyramid, decoded once; `bytes` saves reading the original again when the caller has it. */
+  private pyramid(asset: ImageAsset, bytes?: Buffer): Promise<Pyramid> {
+    checkImage(asset);
+    return this.cache.pyramid(asset.sha256, () => this.decodes.run(() => this.decode(asset, bytes)));
+  }
+
+  private async decode(asset: ImageAsset, bytes?: Buffer): Promise<DisplayImage> {
+    const original = bytes ?? (await this.source.read(asset.sha256));
+    return toDisplay(await decodeImage(original, asset.mime, { maxPixels: this.maxPixels }));
+  }
+}
+
+/** Refuses what cannot be shown before any byte is read. */
+function checkImage(asset: ImageAsset): void {
+  if (asset.kind !== 'image') {
+    throw new ChittiError('NOT_AN_IMAGE', `Asset ${asset.id} is a document (${asset.mime}), not an image.`);
+  }
+  if (asset.mime === MIME_DICOM) throw dicomNotYet();
+}
+
+async function thumbnailOf(pyramid: Pyramid, size: number): Promise<Thumbnail> {
+  const { pixels, size: from } = await pyramid.levelCovering(size);
+  const body = await rawInput(pixels, from, pyramid.image.channels)
+    .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+    .jpeg({ quality: THUMBNAIL_QUALITY })
+    .toBuffer();
+  return { mime: 'image/jpeg', body };
+}
