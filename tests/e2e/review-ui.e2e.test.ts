@@ -1,4 +1,4 @@
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +82,26 @@ describe('review UI in Chromium', () => {
     expect(JSON.parse(listed.stdout)).toMatchObject({ jobs: [{ name: 'Tank 6 external, LR0328', assetCount: 4 }] });
   });
 
+  it('imports files dropped on the import area: a copy is a duplicate, a new file is imported', async () => {
+    const crazing = (await readFile(path.join(folder, 'photos', 'crazing_100.jpg'))).toString('base64');
+    const dropped = await page.evaluateHandle((jpegBase64) => {
+      const dt = new DataTransfer();
+      const bytes = Uint8Array.from(atob(jpegBase64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], 'copy-of-crazing.jpg', { type: 'image/jpeg' }));
+      dt.items.add(new File(['CML 7: 12.4 mm, 12.3 mm, 12.5 mm\n'], 'readings.txt', { type: 'text/plain' }));
+      return dt;
+    }, crazing);
+    const zone = page.getByRole('group', { name: 'Import files' });
+    await zone.dispatchEvent('dragover', { dataTransfer: dropped });
+    await zone.dispatchEvent('drop', { dataTransfer: dropped });
+    await page.getByText('Finished · 2 of 2 files').waitFor({ timeout: 30_000 });
+    const latest = page.getByRole('region', { name: 'Import of 2 files' });
+    await latest.getByText('1 imported').waitFor();
+    await latest.getByText('1 duplicate').waitFor();
+    await page.getByRole('heading', { name: 'Files (5)' }).waitFor();
+    await shot(page, '05-job-dropped');
+  });
+
   it('opens the 16-bit radiograph and zooms and pans from the keyboard', async () => {
     await page.getByRole('listitem', { name: /RT-weld-7\.tif/ }).click();
     await page.getByText('8000×2000').waitFor();
@@ -90,7 +110,7 @@ describe('review UI in Chromium', () => {
     await expect.poll(() => zoomLabel.textContent()).toMatch(/Zoom \d+%/);
     const fitted = Number((await zoomLabel.textContent())!.match(/\d+/)![0]);
     await page.waitForTimeout(500);
-    await shot(page, '05-viewer-fit');
+    await shot(page, '06-viewer-fit');
 
     await page.keyboard.press('+');
     await page.keyboard.press('+');
@@ -99,17 +119,17 @@ describe('review UI in Chromium', () => {
     await expect.poll(() => zoomLabel.textContent()).toBe('Zoom 100%');
     await page.keyboard.press('ArrowRight');
     await page.waitForTimeout(800);
-    await shot(page, '06-viewer-1to1');
+    await shot(page, '07-viewer-1to1');
 
     await page.keyboard.press('Escape');
-    await page.getByRole('heading', { name: /Files \(4\)/ }).waitFor();
+    await page.getByRole('heading', { name: /Files \(5\)/ }).waitFor();
   });
 
   it('switches to the dark theme', async () => {
     await page.getByRole('button', { name: 'Switch to dark theme' }).click();
     await page.getByRole('button', { name: 'Switch to light theme' }).waitFor();
     expect(await page.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark');
-    await shot(page, '07-job-dark');
+    await shot(page, '08-job-dark');
   });
 
   it('had no errors in the page', () => {

@@ -5,7 +5,13 @@ import { useApi } from '../../store/context.tsx';
 
 type State = { s: 'waiting' } | { s: 'loading' } | { s: 'ready'; url: string } | { s: 'failed'; message: string };
 
-const label = (mime: string) => mime.split('/').pop()?.replace(/^vnd\.openxmlformats-officedocument\.wordprocessingml\.document$/, 'docx').toUpperCase() ?? mime;
+const DOCUMENT_LABELS: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'DOCX',
+  'application/rtf': 'RTF',
+  'text/plain': 'TXT',
+};
+const label = (mime: string) => DOCUMENT_LABELS[mime] ?? mime.split('/').pop()?.toUpperCase() ?? mime;
 
 /**
  * A thumbnail made by the core, fetched only once the card scrolls into view,
