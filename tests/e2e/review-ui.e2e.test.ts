@@ -85,7 +85,8 @@ describe('review UI in Chromium', () => {
   it('imports files dropped on the import area: a copy is a duplicate, a new file is imported', async () => {
     const crazing = (await readFile(path.join(folder, 'photos', 'crazing_100.jpg'))).toString('base64');
     const dropped = await page.evaluateHandle((jpegBase64) => {
-      const dt = new DataTransfer();
+      // Runs in the page; the Node-side types know no DOM DataTransfer.
+      const dt = new (globalThis as unknown as { DataTransfer: new () => { items: { add(f: File): void } } }).DataTransfer();
       const bytes = Uint8Array.from(atob(jpegBase64), (c) => c.charCodeAt(0));
       dt.items.add(new File([bytes], 'copy-of-crazing.jpg', { type: 'image/jpeg' }));
       dt.items.add(new File(['CML 7: 12.4 mm, 12.3 mm, 12.5 mm\n'], 'readings.txt', { type: 'text/plain' }));
