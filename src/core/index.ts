@@ -107,7 +107,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     }
   };
 
-  const audit = new AuditService(db, path.join(dataDir, ANCHOR_FILE_NAME), deriveKey(master.key, 'audit-anchor'));
+  const audit = new AuditService(db, path.join(dataDir, ANCHOR_FILE_NAME), deriveKey(master.key, 'audit-anchor'), logger);
   const write = createUnitOfWork({ db, clock, actor: ports.actor, emit, onAudited: (head) => audit.noteHead(head) });
 
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());

@@ -133,4 +133,21 @@ describe('audit trail', () => {
     expect(report.ok).toBe(false);
     expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'anchor-invalid' }));
   });
+
+  it('survives an anchor that cannot be written: the change commits, the process goes on, the next change anchors', async () => {
+    const { mkdir, rm, writeFile: write } = await import('node:fs/promises');
+    const file = path.join(dir, ANCHOR_FILE_NAME);
+    await rm(file);
+    await mkdir(file); // a directory where the anchor file should be: every write fails
+    await write(path.join(file, 'blocker'), 'x');
+    const core = await openTestCore(dir, { create: false });
+    const job = await ok(core, 'jobs.create', { name: 'Written while the anchor is stuck' });
+    await new Promise((r) => setTimeout(r, 100)); // let the anchor attempt fail in the background
+    expect((await ok(core, 'jobs.get', { jobId: job.id })).name).toBe('Written while the anchor is stuck');
+    await rm(file, { recursive: true });
+    await ok(core, 'jobs.update', { jobId: job.id, changes: { site: 'again' } });
+    const report = await ok(core, 'audit.verify', {});
+    expect(report).toMatchObject({ ok: true, entries: 10, anchored: true });
+    await core.close();
+  });
 });

@@ -41,3 +41,27 @@ describe('cancelling an import', () => {
     expect(await core.dispatch('tasks.cancel', { taskId: task.id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
 });
+
+describe('cancelling an import while its folders are still being walked', () => {
+  it('ends cancelled with nothing imported, and a later walk result is discarded', async () => {
+    const tmp = await tempDir('chitti-cancel-walk-');
+    try {
+      await mkdir(path.join(tmp.dir, 'in'));
+      for (let i = 0; i < 20; i++) await writeFile(path.join(tmp.dir, 'in', `r${i}.txt`), `reading ${i}\n`);
+      const core = await openTestCore(path.join(tmp.dir, 'ws'));
+      const job = await ok(core, 'jobs.create', { name: 'Cancel while walking' });
+      const task = await ok(core, 'assets.import', { jobId: job.id, paths: [path.join(tmp.dir, 'in')] });
+      // The runner has started walking (the task is still queued): cancel now.
+      const cancelled = await ok(core, 'tasks.cancel', { taskId: task.id });
+      expect(cancelled.status).toBe('cancelled');
+      await core.idle();
+      expect(await ok(core, 'tasks.get', { taskId: task.id })).toMatchObject({ status: 'cancelled', total: 0, imported: 0 });
+      expect((await ok(core, 'assets.list', { jobId: job.id })).total).toBe(0);
+      const { entries } = await ok(core, 'audit.list', { entityId: task.id });
+      expect(entries.map((e) => e.action)).toEqual(['task.cancelled', 'task.cancel-requested', 'task.created']);
+      await core.close();
+    } finally {
+      await tmp.cleanup();
+    }
+  });
+});

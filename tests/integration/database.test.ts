@@ -114,4 +114,23 @@ describe('encrypted database', () => {
     await seed();
     await expect(openTestCore(dir, { create: 'exclusive' })).rejects.toMatchObject({ code: 'ALREADY_INITIALIZED' });
   });
+
+  it('refuses a key file whose authentication tag was shortened', async () => {
+    await seed();
+    const file = path.join(dir, KEY_FILE_NAME);
+    const body = JSON.parse(await readFile(file, 'utf8')) as { protected: { wrapped: { tag: string } } };
+    body.protected.wrapped.tag = Buffer.from(body.protected.wrapped.tag, 'base64').subarray(0, 4).toString('base64');
+    await writeFile(file, JSON.stringify(body));
+    await expectOpenFails(dir, 'KEY_REJECTED');
+  });
+
+  it('refuses a key file whose scrypt cost was raised to hang the unlock', async () => {
+    await seed();
+    const file = path.join(dir, KEY_FILE_NAME);
+    const body = JSON.parse(await readFile(file, 'utf8')) as { protected: { kdf: { N: number } } };
+    body.protected.kdf.N = 2 ** 30;
+    await writeFile(file, JSON.stringify(body));
+    await expectOpenFails(dir, 'KEY_MISSING');
+  });
 });
+

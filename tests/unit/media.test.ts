@@ -176,3 +176,15 @@ describe('ImageCache', () => {
     expect((await cache.pyramid('io', io)).image.width).toBe(8);
   });
 });
+
+describe('display size cap', () => {
+  it('refuses to decode an original over the display limit, without reading it', async () => {
+    const { MediaService, MAX_DISPLAY_BYTES } = await import('../../src/core/media/media-service.ts');
+    let reads = 0;
+    const media = new MediaService({ read: () => { reads++; return Promise.resolve(Buffer.alloc(0)); } });
+    const huge = { id: 'ast_00000000000000000000', kind: 'image' as const, mime: 'image/tiff', sha256: 'a'.repeat(64), size: MAX_DISPLAY_BYTES + 1 };
+    await expect(media.imageInfo(huge)).rejects.toMatchObject({ code: 'IMAGE_UNREADABLE', message: expect.stringMatching(/over the 1024 MB that can be shown/) });
+    await expect(media.thumbnail(huge, 128)).rejects.toMatchObject({ code: 'IMAGE_UNREADABLE' });
+    expect(reads).toBe(0);
+  });
+});

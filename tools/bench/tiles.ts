@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     await writeFile(file, tiff);
     const store = new BlobStore(path.join(dir, 'store'), randomBytes(32), randomBytes(32));
     const { sha256 } = await store.putFile(file, 4 * 1024 ** 3);
-    const asset: ImageAsset = { id: 'ast_00000000000000000000', kind: 'image', mime: 'image/tiff', sha256 };
+    const asset: ImageAsset = { id: 'ast_00000000000000000000', kind: 'image', mime: 'image/tiff', sha256, size: tiff.length };
     console.log(`TIFF (deflate): ${mib(tiff.length)}; raw 16-bit samples ${mib(WIDTH * HEIGHT * 2)}\n`);
 
     // Baseline: what sharp alone needs to turn this TIFF into raw 16-bit samples, once.

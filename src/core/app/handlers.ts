@@ -1,7 +1,7 @@
 import type { ProcedureName, ProcedureOutput, ProcedureParsedInput } from '../../shared/contract/index.ts';
 import { getAsset, listAssets } from '../domain/assets.ts';
 import { createJob, getJob, listJobs, updateJob } from '../domain/jobs.ts';
-import { createTask, getTask, listItems, listTasks, cancelPendingItems, finishTask, setTaskStatus, taskRow } from '../tasks/task-store.ts';
+import { createTask, getTask, listItems, listTasks, finishTask, setTaskStatus, taskRow } from '../tasks/task-store.ts';
 import type { TaskRunner } from '../tasks/runner.ts';
 import { isUploadTask, type UploadService } from '../tasks/upload-task.ts';
 import type { Db } from '../db/open.ts';
@@ -60,17 +60,13 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         if (status === 'done' || status === 'failed' || status === 'cancelled') {
           throw new ChittiError('CONFLICT', `Task ${taskId} has already ended (${status}).`);
         }
-        if (status === 'queued') {
-          cancelPendingItems(tx, taskId);
-          setTaskStatus(tx, taskId, 'cancelled');
-          tx.audit({ action: 'task.cancelled', entityType: 'task', entityId: taskId, data: {} });
-          tx.emit('task.finished', { task: getTask(tx.db, taskId) });
-        } else if (status === 'running') {
-          // The runner (in this process or another) stops at the next file and settles the rest.
+        if (status === 'queued' || status === 'running') {
           setTaskStatus(tx, taskId, 'cancelling');
           tx.audit({ action: 'task.cancel-requested', entityType: 'task', entityId: taskId, data: {} });
-          // An upload has no runner: its files arrive by request, so it is settled here and now.
-          if (isUploadTask(row)) finishTask(tx, taskId);
+          // A queued task has no file in flight, and an upload has no runner (its files arrive by
+          // request): settle those here and now. A running import is settled by its runner, in
+          // this process or another, at the next file.
+          if (status === 'queued' || isUploadTask(row)) finishTask(tx, taskId);
         }
         return getTask(tx.db, taskId);
       });

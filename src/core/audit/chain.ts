@@ -57,10 +57,6 @@ export function appendAudit(db: Db, at: Date, input: AuditInput): { seq: number;
   return { seq: row.seq, hash };
 }
 
-export function auditHead(db: Db): { seq: number; hash: string } | null {
-  return (db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined) ?? null;
-}
-
 export interface ChainProblem {
   seq: number;
   kind: 'edited' | 'inserted' | 'deleted' | 'truncated' | 'anchor-invalid';

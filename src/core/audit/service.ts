@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditReport } from '../../shared/contract/index.ts';
 import type { Db } from '../db/open.ts';
+import type { Logger } from '../ports.ts';
 import { checkAnchor, readAnchor, writeAnchor, type Anchor } from './anchor.ts';
 import { verifyChain } from './chain.ts';
 
@@ -12,7 +13,12 @@ export class AuditService {
   private pending: Anchor | null = null;
   private writing: Promise<void> | null = null;
 
-  constructor(private readonly db: Db, private readonly anchorFile: string, private readonly anchorKey: Buffer) {}
+  constructor(
+    private readonly db: Db,
+    private readonly anchorFile: string,
+    private readonly anchorKey: Buffer,
+    private readonly logger: Logger,
+  ) {}
 
   noteHead(head: Anchor): void {
     if (!this.pending || head.seq > this.pending.seq) this.pending = head;
@@ -21,11 +27,27 @@ export class AuditService {
     });
   }
 
+  /**
+   * Never rejects: the mutation is committed already, and a failed anchor
+   * write (disk full, permissions) must not take the process down. The head
+   * stays pending and the next mutation tries again; verify reports a stale
+   * anchor as nothing worse than an older anchor.
+   */
   private async flushLoop(): Promise<void> {
     while (this.pending) {
       const head = this.pending;
       this.pending = null;
-      await writeAnchor(this.anchorFile, this.anchorKey, head);
+      try {
+        // Another process (a CLI import beside the app) may have anchored a later entry: never go back.
+        const current = await readAnchor(this.anchorFile, this.anchorKey);
+        if (current !== null && current !== 'invalid' && current.seq >= head.seq) continue;
+        await writeAnchor(this.anchorFile, this.anchorKey, head);
+      } catch (e) {
+        this.logger.warn('audit anchor not written; will retry with the next change', { error: (e as NodeJS.ErrnoException).code ?? String(e) });
+        const newer = this.pending as Anchor | null; // set meanwhile by noteHead
+        if (!newer || newer.seq < head.seq) this.pending = head;
+        return;
+      }
     }
   }
 

@@ -18,7 +18,7 @@ export function seal(key: Buffer, plaintext: Buffer, aad: string): Sealed {
 /** Returns null when the key is wrong or the data was altered. */
 export function open(key: Buffer, sealed: Sealed, aad: string): Buffer | null {
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'), { authTagLength: 16 });
     decipher.setAAD(Buffer.from(aad));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
     return Buffer.concat([decipher.update(Buffer.from(sealed.ct, 'base64')), decipher.final()]);

@@ -13,7 +13,14 @@ const MIN_PASSPHRASE = 8;
 
 const Stored = z.object({
   method: z.literal('passphrase'),
-  kdf: z.object({ name: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int(), salt: z.string() }),
+  // Bounds: a tampered key file must not make an unlock take hours or all memory.
+  kdf: z.object({
+    name: z.literal('scrypt'),
+    N: z.number().int().min(2 ** 14).max(2 ** 20).refine((n) => (n & (n - 1)) === 0, 'N must be a power of two'),
+    r: z.number().int().min(1).max(32),
+    p: z.number().int().min(1).max(4),
+    salt: z.string(),
+  }),
   wrapped: z.object({ iv: z.string(), ct: z.string(), tag: z.string() }),
 });
 

@@ -19,7 +19,14 @@ export interface MediaSource {
   read(sha256: string): Promise<Buffer>;
 }
 
-export type ImageAsset = Pick<Asset, 'id' | 'kind' | 'mime' | 'sha256'>;
+export type ImageAsset = Pick<Asset, 'id' | 'kind' | 'mime' | 'sha256' | 'size'>;
+
+/**
+ * Largest original that is decoded for display. Decoding reads the whole
+ * original into memory (sharp needs it whole for TIFF), so a 4 GiB import
+ * must not be opened by a thumbnail grid; real radiographs are far below.
+ */
+export const MAX_DISPLAY_BYTES = 1024 ** 3;
 
 export interface MediaOptions {
   /** Largest image (width × height) that is decoded; larger ones are IMAGE_UNREADABLE. */
@@ -108,6 +115,9 @@ function checkImage(asset: ImageAsset): void {
     throw new ChittiError('NOT_AN_IMAGE', `Asset ${asset.id} is a document (${asset.mime}), not an image.`);
   }
   if (asset.mime === MIME_DICOM) throw dicomNotYet();
+  if (asset.size > MAX_DISPLAY_BYTES) {
+    throw new ChittiError('IMAGE_UNREADABLE', `This image file is ${(asset.size / 1024 ** 2).toFixed(0)} MB, over the ${MAX_DISPLAY_BYTES / 1024 ** 2} MB that can be shown; it is kept, but not displayed.`);
+  }
 }
 
 async function thumbnailOf(pyramid: Pyramid, size: number): Promise<Thumbnail> {

@@ -17,9 +17,12 @@ export async function writeFileAtomic(
   try {
     await handle.writeFile(data);
     await handle.sync();
-  } finally {
+  } catch (e) {
     await handle.close();
+    await unlink(tmp).catch(() => {});
+    throw e;
   }
+  await handle.close();
   try {
     if (options.exclusive) await link(tmp, target); // fails with EEXIST instead of overwriting
     else await rename(tmp, target);

@@ -15,7 +15,9 @@ export async function expandImport(db: Db, write: Write, taskId: TaskId): Promis
   const params = JSON.parse(taskRow(db, taskId).params) as ImportParams;
   const files = await expandPaths(params.paths);
   write((tx) => {
-    if (taskRow(tx.db, taskId).expanded) return; // another process got there first
+    const row = taskRow(tx.db, taskId);
+    // Another process got there first, or the task was cancelled while its folders were walked.
+    if (row.expanded || (row.status !== 'queued' && row.status !== 'running')) return;
     addItems(tx, taskId, files);
     tx.emit('task.progressed', { task: getTask(tx.db, taskId), item: null });
   });

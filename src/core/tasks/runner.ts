@@ -1,4 +1,5 @@
 import type { TaskId } from '../../shared/contract/index.ts';
+import { toErrorShape } from '../app/errors.ts';
 import type { Write } from '../app/unit-of-work.ts';
 import type { Db } from '../db/open.ts';
 import type { IngestOutcome } from '../ingest/ingest-file.ts';
@@ -82,17 +83,26 @@ export class TaskRunner {
     }
   }
 
+  /** Marks a task failed. Never throws: it runs in the queue's loop, where a throw would be unhandled. */
   private failTask(id: TaskId, e: unknown) {
-    this.deps.logger.error('task failed', { taskId: id, error: String(e) });
-    this.deps.write((tx) => {
-      setTaskStatus(tx, id, 'failed', e instanceof Error ? e.message : String(e));
-      tx.audit({ action: 'task.failed', entityType: 'task', entityId: id, data: { error: String(e) } });
-      tx.emit('task.finished', { task: getTask(tx.db, id) });
-    });
+    this.deps.logger.error('task failed', { taskId: id, error: e instanceof Error ? e.stack ?? e.message : String(e) });
+    // Callers see the same text dispatch would give them: specific for known errors, generic otherwise.
+    const { code, message } = toErrorShape(e);
+    try {
+      this.deps.write((tx) => {
+        setTaskStatus(tx, id, 'failed', message);
+        tx.audit({ action: 'task.failed', entityType: 'task', entityId: id, data: { code, message } });
+        tx.emit('task.finished', { task: getTask(tx.db, id) });
+      });
+    } catch (again) {
+      this.deps.logger.error('task could not be marked failed; it stays resumable', { taskId: id, error: String(again) });
+    }
   }
 
   private cancelRequested(id: TaskId) {
-    return taskRow(this.deps.db, id).status === 'cancelling';
+    // Anything but `running` stops the loop: cancelling, or ended meanwhile (cancelled while
+    // queued, or settled by another process working on the same task).
+    return taskRow(this.deps.db, id).status !== 'running';
   }
 
   private async runTask(id: TaskId): Promise<void> {

@@ -61,7 +61,9 @@ export function listItems(db: Db, taskId: TaskId, status: TaskItemStatus | undef
 }
 
 export function getItem(db: Db, taskId: TaskId, seq: number): TaskItem {
-  return toItem(db.prepare('SELECT * FROM task_items WHERE task_id = ? AND seq = ?').get(taskId, seq) as ItemRow);
+  const item = findItem(db, taskId, seq);
+  if (!item) throw new ChittiError('NOT_FOUND', `Task ${taskId} has no file #${seq}.`);
+  return item;
 }
 
 /** The item, or null when the task has no item `seq`. */
@@ -125,8 +127,15 @@ export function failPendingItems(tx: Tx, taskId: TaskId, errorCode: FileErrorCod
  * audit row with the counts, then task.finished. Every way a task can end
  * normally (the runner, the last upload, a cancelled upload) comes here.
  */
+/**
+ * Settles a task: `cancelling` becomes `cancelled` (its pending files marked
+ * so), anything else active becomes `done`. A task that already ended is left
+ * as it is, so two runners, or a cancel racing the end, cannot settle it twice.
+ */
 export function finishTask(tx: Tx, taskId: TaskId): Task {
-  const cancelled = taskRow(tx.db, taskId).status === 'cancelling';
+  const { status } = taskRow(tx.db, taskId);
+  if (!ACTIVE_STATUSES.includes(status)) return getTask(tx.db, taskId);
+  const cancelled = status === 'cancelling';
   if (cancelled) cancelPendingItems(tx, taskId);
   setTaskStatus(tx, taskId, cancelled ? 'cancelled' : 'done');
   const task = getTask(tx.db, taskId);
