@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { Core, EventListener } from '../core/app/core-api.ts';
 import { paramsFromQuery } from '../core/app/resources.ts';
 import {
-  CONTENT_SECURITY_POLICY, HTTP_STATUS, UploadTargetSchema, type ErrorCode, type ResourceBody, type RpcResult, type TaskItem,
+  CONTENT_SECURITY_POLICY, UploadTargetSchema, httpStatusFor, type ErrorCode, type ResourceBody, type RpcResult, type TaskItem,
 } from '../shared/contract/index.ts';
 
 export interface HttpLogger {
@@ -271,17 +271,12 @@ async function handleRpc(ctx: ServerContext, req: IncomingMessage, res: ServerRe
     ctx.logger.error('rpc dispatch threw', { procedure: name, error: errorName(err) });
     return sendError(res, 500, 'INTERNAL', 'Internal error');
   }
-  sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
+  sendJson(res, result.ok ? 200 : httpStatusFor(result.error.code), result);
 }
 
 function isJsonContentType(header: string | undefined): boolean {
   const mediaType = header?.split(';', 1)[0]?.trim().toLowerCase();
   return mediaType === 'application/json';
-}
-
-function statusFor(code: ErrorCode): number {
-  // The core is trusted, but a code outside the table must not produce `undefined` as a status.
-  return Object.hasOwn(HTTP_STATUS, code) ? HTTP_STATUS[code] : 500;
 }
 
 /** Collects the body up to `limit` bytes; beyond that, stops collecting and says so. */
@@ -312,7 +307,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-la
 function rejectTooLarge(req: IncomingMessage, res: ServerResponse): void {
   res.setHeader('Connection', 'close');
   res.once('finish', () => req.socket.destroySoon());
-  sendError(res, 413, 'INVALID_INPUT', `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+  sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_BODY_BYTES} bytes`);
 }
 
 const INVALID_JSON = Symbol('invalid-json');
@@ -329,8 +324,11 @@ function parseJsonBody(body: Buffer): unknown {
 
 // ---------------------------------------------------------------- resources
 
-/** Per asset id the bytes never change (content-addressed), but they are the user's: no shared cache may keep them. */
-const RESOURCE_CACHE_CONTROL = 'private, max-age=300';
+/**
+ * Decrypted thumbnails and tiles: no cache may keep them, the browser's own
+ * disk cache included (the workspace is encrypted at rest; a cache is not).
+ */
+const RESOURCE_CACHE_CONTROL = 'no-store';
 
 /**
  * `GET /res/:name?<params>`: thumbnails and tiles as bytes. Params are the
@@ -355,7 +353,7 @@ async function handleResource(ctx: ServerContext, req: IncomingMessage, res: Ser
     ctx.logger.error('resource fetch threw', { resource: name, error: errorName(err) });
     return sendError(res, 500, 'INTERNAL', 'Internal error');
   }
-  if (!result.ok) return sendJson(res, statusFor(result.error.code), result);
+  if (!result.ok) return sendJson(res, httpStatusFor(result.error.code), result);
   const { mime, body } = result.result;
   res.writeHead(200, {
     'Content-Type': mime,
@@ -404,7 +402,7 @@ async function handleUpload(ctx: ServerContext, req: IncomingMessage, res: Serve
     return sendError(res, 500, 'INTERNAL', 'Internal error');
   }
   if (req.socket.destroyed) return; // the sender went away: nobody to answer
-  sendJson(res, result.ok ? 200 : statusFor(result.error.code), result);
+  sendJson(res, result.ok ? 200 : httpStatusFor(result.error.code), result);
 }
 
 // ---------------------------------------------------------------- events (SSE)

@@ -14,13 +14,14 @@
 import { protocol, session, type Session } from 'electron';
 import type { Core } from '../core/index.ts';
 import { paramsFromQuery } from '../core/app/resources.ts';
-import { HTTP_STATUS, type ErrorCode, type RpcResult } from '../shared/contract/index.ts';
+import { httpStatusFor, type ErrorCode, type RpcResult } from '../shared/contract/index.ts';
 
 export const RESOURCE_SCHEME = 'chitti';
 const RESOURCE_HOST = 'res';
 /** `domain.name` as in the contract; anything else is not looked up at all. */
 const RESOURCE_PATH = /^\/([a-z][a-zA-Z]*\.[a-z][a-zA-Z]*)$/;
-const CACHE_CONTROL = 'private, max-age=300';
+/** Decrypted images: Chromium must not write them to its disk cache (the workspace is encrypted at rest; the cache is not). */
+const CACHE_CONTROL = 'no-store';
 
 /** Must run before the app is ready (Electron's rule for privileged schemes). */
 export function registerResourceScheme(): void {
@@ -64,8 +65,7 @@ export function createResourceHandler(core: Pick<Core, 'fetchResource'>) {
       return errorResponse(500, 'INTERNAL', 'Internal error');
     }
     if (!result.ok) {
-      const status = Object.hasOwn(HTTP_STATUS, result.error.code) ? HTTP_STATUS[result.error.code] : 500;
-      return errorResponse(status, result.error.code, result.error.message);
+      return errorResponse(httpStatusFor(result.error.code), result.error.code, result.error.message);
     }
     const { mime, body } = result.result;
     return new Response(body, {

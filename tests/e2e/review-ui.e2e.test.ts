@@ -32,6 +32,11 @@ describe('review UI in Chromium', () => {
     }
     await writeFile(path.join(folder, 'RT-weld-7.tif'), await radiographTiff());
     await writeFile(path.join(folder, 'index.png'), '<!doctype html><html><body>not a picture</body></html>');
+    // Camera and OS housekeeping, skipped by the folder import (not counted, not listed).
+    await writeFile(path.join(folder, '.DS_Store'), 'Bud1 finder metadata');
+    await writeFile(path.join(folder, 'photos', '._crazing_100.jpg'), 'AppleDouble');
+    await mkdir(path.join(folder, '.thumbnails'));
+    await copyFile(path.join(SHARED_DATA, 'neu-det/images', 'crazing_100.jpg'), path.join(folder, '.thumbnails', 'crazing_100.jpg'));
     expect((await runCli(['--data-dir', ws, 'init'])).code).toBe(0);
     server = await startServe(ws);
     browser = await launchBrowser();
@@ -65,12 +70,13 @@ describe('review UI in Chromium', () => {
     await shot(page, '03-job-empty');
   });
 
-  it('imports a folder: progress reaches 100 % and the bad file says why', async () => {
+  it('imports a folder: progress reaches 100 % and the bad file says why; housekeeping is skipped', async () => {
     await page.getByTestId('import-folder-input').setInputFiles(folder);
     const bar = page.getByRole('progressbar', { name: 'Import progress' });
     await expect.poll(() => bar.getAttribute('aria-valuenow'), { timeout: 60_000 }).toBe('100');
     const failed = page.getByRole('list', { name: 'Files not imported' });
     await expect.poll(() => failed.textContent()).toMatch(/index\.png — FILE_TYPE_NOT_ALLOWED: .*HTML/);
+    expect(await failed.getByRole('listitem').count()).toBe(1);
     await page.getByText('Finished · 5 of 5 files').waitFor();
     await page.getByText('4 imported').waitFor();
     await page.getByRole('heading', { name: 'Files (4)' }).waitFor();

@@ -279,7 +279,10 @@ describe('loopback http server', () => {
         body,
       }).catch((err: NodeJS.ErrnoException) => err);
       // The server may close the socket while the client is still sending; both outcomes mean "not read".
-      if (!(res instanceof Error)) expect(res.status).toBe(413);
+      if (!(res instanceof Error)) {
+        expect(res.status).toBe(413);
+        expect(JSON.parse(res.body)).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+      }
       expect(fake.calls.length).toBe(before);
     });
 
@@ -341,11 +344,12 @@ describe('loopback http server', () => {
       expect(fake.calls.length).toBe(before);
     });
 
-    it('answers the bytes with their content type, private caching and nosniff', async () => {
+    it('answers the bytes with their content type, no caching and nosniff', async () => {
       const r = await res(TILE);
       expect(r.status).toBe(200);
       expect(r.headers.get('content-type')).toBe('image/png');
-      expect(r.headers.get('cache-control')).toBe('private, max-age=300');
+      // Decrypted images: not even the browser's own disk cache may keep them.
+      expect(r.headers.get('cache-control')).toBe('no-store');
       expect(r.headers.get('x-content-type-options')).toBe('nosniff');
       const body = Buffer.from(await r.arrayBuffer()).toString();
       expect(r.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));

@@ -310,6 +310,34 @@ describe('import by upload', () => {
     });
   });
 
+  describe('folder housekeeping', () => {
+    it('gives it no item and numbers the other files in order, as the renderer does', async () => {
+      const jpeg = await readFile(path.join(NEU, 'patches_107.jpg'));
+      const task = await begin([
+        { name: 'CARD/.DS_Store', size: 6148 }, { name: 'CARD/DCIM/._patches_107.jpg', size: 4096 },
+        { name: 'CARD/DCIM/patches_107.jpg', size: jpeg.length }, { name: 'CARD/.Trashes/501/old.jpg', size: 10 },
+        { name: 'CARD/DCIM/Thumbs.db', size: 0 }, { name: 'notes.txt', size: 5 },
+        // Picked by itself (no folder part): never housekeeping; it is refused for what it is.
+        { name: '.DS_Store', size: 0 },
+      ]);
+      expect(task).toMatchObject({ status: 'running', total: 3 });
+      expect((await items(core, task.id)).map((i) => [i.seq, i.source, i.status])).toEqual([
+        [0, 'upload:CARD/DCIM/patches_107.jpg', 'pending'], [1, 'upload:notes.txt', 'pending'], [2, 'upload:.DS_Store', 'failed'],
+      ]);
+      const done = finished(core, task.id);
+      expect(await core.receiveUpload(task.id, 0, pieces(jpeg, 16_384))).toMatchObject({ ok: true, result: { status: 'imported', name: 'patches_107.jpg' } });
+      expect(await core.receiveUpload(task.id, 1, pieces(Buffer.from('notes'), 5))).toMatchObject({ ok: true, result: { status: 'imported' } });
+      expect(await done).toMatchObject({ status: 'done', total: 3, imported: 2, failed: 1 });
+    });
+
+    it('finishes a batch at once when every declared file is housekeeping', async () => {
+      const task = await begin([{ name: 'DCIM/.DS_Store', size: 6148 }, { name: 'DCIM/._IMG_0001.JPG', size: 4096 }]);
+      expect(task).toMatchObject({ status: 'done', total: 0, processed: 0, imported: 0, failed: 0 });
+      expect(await items(core, task.id)).toEqual([]);
+      expectError(await core.receiveUpload(task.id, 0, pieces(Buffer.from('x'), 1)), 'NOT_FOUND');
+    });
+  });
+
   describe('cancel', () => {
     it('settles a running upload at once: kept files stay, the rest are cancelled, one arriving is dropped', async () => {
       const a = await readFile(path.join(NEU, 'inclusion_10.jpg'));

@@ -52,7 +52,7 @@ describe('chitti:// protocol', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/png');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('cache-control')).toBe('private, max-age=300');
+    expect(res.headers.get('cache-control')).toBe('no-store');
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(PNG);
     expect(c.fetchResource).toHaveBeenCalledWith('asset.tile', { assetId: ASSET, level: '13', x: '15', y: '3' });
     expect(c.handlers['asset.tile']).toHaveBeenCalledWith({ assetId: ASSET, level: 13, x: 15, y: 3 });

@@ -1,21 +1,13 @@
 import type { Dirent } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isHousekeepingEntry } from '../../shared/housekeeping.ts';
 import { displayName } from './names.ts';
 
 export interface WalkedFile {
   source: string;
   name: string;
 }
-
-/**
- * Housekeeping that cameras and OSes leave in folders (Finder and Explorer
- * metadata, AppleDouble `._` files, hidden system folders such as .Trashes or
- * .thumbnails). Skipped inside folders only; any other file is reported.
- */
-const JUNK_FILES = new Set(['thumbs.db', 'desktop.ini', '.ds_store']);
-const isJunk = (name: string, isDir: boolean) =>
-  (isDir && name.startsWith('.')) || name.startsWith('._') || JUNK_FILES.has(name.toLowerCase());
 
 /**
  * Expands the user's paths into files, recursing into folders in name order
@@ -48,7 +40,8 @@ export async function expandPaths(paths: readonly string[], limit = 100_000): Pr
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
-      if (!isJunk(entry.name, entry.isDirectory())) await visit(path.join(p, entry.name));
+      // Camera and OS housekeeping (src/shared/housekeeping.ts) is skipped inside folders only.
+      if (!isHousekeepingEntry(entry.name, entry.isDirectory())) await visit(path.join(p, entry.name));
     }
   }
 

@@ -1,4 +1,5 @@
 import { UploadTargetSchema, type JobId, type Task, type TaskId, type TaskItem } from '../../shared/contract/index.ts';
+import { isHousekeeping } from '../../shared/housekeeping.ts';
 import { ChittiError } from '../app/errors.ts';
 import type { Tx, Write } from '../app/unit-of-work.ts';
 import type { Db } from '../db/open.ts';
@@ -44,12 +45,21 @@ export function isUploadTask(row: { params: string }): boolean {
 }
 
 /**
- * Creates the task with one item per declared file, in order, already
- * running. Sizes settle what they can at once (empty, over the limit); a task
- * with nothing left to receive ends right away.
+ * The declared files an upload task keeps: folder housekeeping (`.DS_Store`,
+ * `._*`, hidden folders; see src/shared/housekeeping.ts) gets no item. Items
+ * are numbered over these files, and the renderer applies the same function
+ * to the names it declares, so its `seq` for each file matches.
  */
-export function beginUpload(tx: Tx, jobId: JobId, files: readonly UploadFile[], maxBytes: number): Task {
+export const keptUploadFiles = (files: readonly UploadFile[]): UploadFile[] => files.filter((f) => !isHousekeeping(f.name));
+
+/**
+ * Creates the task with one item per kept file (keptUploadFiles), in order,
+ * already running. Sizes settle what they can at once (empty, over the
+ * limit); a task with nothing left to receive ends right away.
+ */
+export function beginUpload(tx: Tx, jobId: JobId, declared: readonly UploadFile[], maxBytes: number): Task {
   getJob(tx.db, jobId);
+  const files = keptUploadFiles(declared);
   const params: UploadParams = { upload: true, files: files.map((f) => ({ name: f.name, size: f.size })) };
   const { id } = createTask(tx, 'import', jobId, params);
   addItems(tx, id, files.map((f) => ({
@@ -104,7 +114,7 @@ export class UploadService {
 
   begin(jobId: JobId, files: readonly UploadFile[]): Task {
     const task = this.deps.write((tx) => beginUpload(tx, jobId, files, this.deps.maxBytes));
-    if (ACTIVE_STATUSES.includes(task.status)) this.live.set(task.id, { jobId, sizes: files.map((f) => f.size) });
+    if (ACTIVE_STATUSES.includes(task.status)) this.live.set(task.id, { jobId, sizes: keptUploadFiles(files).map((f) => f.size) });
     return task;
   }
 

@@ -24,3 +24,9 @@ export const HTTP_STATUS: Record<ErrorShape['code'], number> = {
   IMAGE_UNREADABLE: 422,
   PAYLOAD_TOO_LARGE: 413,
 };
+
+/** The HTTP status for an error code (`/rpc`, `/res`, `/upload`, `chitti://res`); 500 for a code outside the table. */
+export function httpStatusFor(code: ErrorShape['code']): number {
+  // The core is trusted, but a code outside the table must not produce `undefined` as a status.
+  return Object.hasOwn(HTTP_STATUS, code) ? HTTP_STATUS[code] : 500;
+}

@@ -11,13 +11,26 @@ export class FakeApi implements ApiClient {
   readonly transport = 'http' as const;
   jobs: Job[] = [];
   assets: Asset[] = [];
-  imports: Array<{ jobId: string; files: ImportFile[] }> = [];
+  imports: Array<{ jobId: string; files: ImportFile[]; signal: AbortSignal | undefined }> = [];
+  /** Tasks as the core has them now (what `tasks.get` answers), and their settled files (`tasks.items`). */
+  tasks: Task[] = [];
+  items: Record<string, TaskItem[]> = {};
+  /** Every call made, in order. */
+  calls: Array<{ name: string; input: Record<string, unknown> }> = [];
   private listeners = new Map<string, Set<(p: unknown) => void>>();
+  private reconnectListeners = new Set<() => void>();
 
   invoke = (async (name: string, input: Record<string, unknown>) => {
+    this.calls.push({ name, input });
+    const page = <T>(rows: T[]) => rows.slice(Number(input.offset ?? 0), Number(input.offset ?? 0) + Number(input.limit ?? 100));
+    const task = () => {
+      const t = this.tasks.find((x) => x.id === input.taskId);
+      if (!t) throw new ApiError('NOT_FOUND', `No task with id ${String(input.taskId)}.`);
+      return t;
+    };
     switch (name) {
       case 'jobs.list':
-        return { jobs: this.jobs, total: this.jobs.length };
+        return { jobs: page(this.jobs), total: this.jobs.length };
       case 'jobs.get': {
         const job = this.jobs.find((j) => j.id === input.jobId);
         if (!job) throw new ApiError('NOT_FOUND', `No job with id ${String(input.jobId)}.`);
@@ -28,10 +41,24 @@ export class FakeApi implements ApiClient {
         this.jobs.unshift(job);
         return job;
       }
-      case 'assets.list':
-        return { assets: this.assets.filter((a) => a.jobId === input.jobId), total: 0 };
+      case 'assets.list': {
+        const all = this.assets.filter((a) => a.jobId === input.jobId);
+        return { assets: page(all), total: all.length };
+      }
       case 'assets.get':
         return this.assets.find((a) => a.id === input.assetId);
+      case 'tasks.get':
+        return task();
+      case 'tasks.items': {
+        const all = (this.items[task().id] ?? []).filter((i) => input.status === undefined || i.status === input.status);
+        return { items: page(all), total: all.length };
+      }
+      case 'tasks.cancel': {
+        const t = task();
+        const next = t.status === 'running' || t.status === 'queued' ? { ...t, status: 'cancelling' as const } : t;
+        this.tasks = this.tasks.map((x) => (x.id === t.id ? next : x));
+        return next;
+      }
       default:
         throw new ApiError('UNKNOWN_PROCEDURE', name);
     }
@@ -44,8 +71,20 @@ export class FakeApi implements ApiClient {
     return () => set.delete(callback as (p: unknown) => void);
   }
 
+  /** Delivers an event as the core would send it; a task it carries becomes what `tasks.get` answers. */
   emit<E extends EventName>(event: E, payload: EventPayload<E>) {
+    if ('task' in payload) this.tasks = [...this.tasks.filter((t) => t.id !== payload.task.id), payload.task];
     for (const l of this.listeners.get(event) ?? []) l(payload);
+  }
+
+  onReconnect(callback: () => void) {
+    this.reconnectListeners.add(callback);
+    return () => this.reconnectListeners.delete(callback);
+  }
+
+  /** Simulates the event connection coming back after a drop (events sent meanwhile are lost). */
+  reconnect() {
+    for (const l of this.reconnectListeners) l();
   }
 
   loadImage() {
@@ -56,9 +95,14 @@ export class FakeApi implements ApiClient {
     return { url: '/res/x', headers: {} };
   }
 
-  importFiles(jobId: string, files: ImportFile[]) {
-    this.imports.push({ jobId, files });
-    return Promise.resolve({ task: makeTask({ jobId, total: files.length }), transfer: Promise.resolve() });
+  /** What the next import's `transfer` settles with (resolved by default). */
+  transfer: () => Promise<void> = () => Promise.resolve();
+
+  importFiles(jobId: string, files: ImportFile[], signal?: AbortSignal) {
+    this.imports.push({ jobId, files, signal });
+    const task = makeTask({ jobId, total: files.length });
+    this.tasks = [...this.tasks.filter((t) => t.id !== task.id), task];
+    return Promise.resolve({ task, transfer: this.transfer() });
   }
 }
 

@@ -41,18 +41,39 @@ describe('jobs screen', () => {
     expect(api.jobs[0]).toMatchObject({ name: 'Tank 6 external, LR0328', inspector: 'Priya N.' });
   });
 
-  it('remembers client, site, procedure and inspector for the next job', async () => {
+  it('fills client, site, procedure and inspector in from the newest job, not from browser storage', async () => {
     const user = userEvent.setup();
-    renderWithApp(<JobsScreen />);
-    await user.click(await screen.findByRole('button', { name: 'New job' }));
+    const api = new FakeApi();
+    api.jobs = [makeJob({ client: 'Refinery Ltd', site: 'Unit 4', component: 'Shell', procedure: 'UT-7', inspector: 'Priya' })];
+    renderWithApp(<JobsScreen />, api);
+    await screen.findByRole('table', { name: 'Inspection jobs' });
+    await user.keyboard('n');
     let dialog = await screen.findByRole('dialog');
+    const value = (name: string | RegExp) => within(dialog).getByRole<HTMLInputElement>('textbox', { name }).value;
+    expect([value('Client'), value('Site'), value('Procedure'), value('Inspector')]).toEqual(['Refinery Ltd', 'Unit 4', 'UT-7', 'Priya']);
+    expect(value('Component')).toBe('');
+    expect(value(/Job name/)).toBe('');
+
+    // After creating a job, the next dialog starts from that one.
     await user.type(within(dialog).getByRole('textbox', { name: /Job name/ }), 'First');
+    await user.clear(within(dialog).getByRole('textbox', { name: 'Inspector' }));
     await user.type(within(dialog).getByRole('textbox', { name: 'Inspector' }), 'Priya N.');
     await user.click(within(dialog).getByRole('button', { name: 'Create job' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     await user.keyboard('n');
     dialog = await screen.findByRole('dialog');
     expect(within(dialog).getByRole('textbox', { name: 'Inspector' })).toHaveValue('Priya N.');
+    expect(within(dialog).getByRole('textbox', { name: 'Client' })).toHaveValue('Refinery Ltd');
     expect(within(dialog).getByRole('textbox', { name: /Job name/ })).toHaveValue('');
+    expect(localStorage.length).toBe(0);
+  });
+
+  it('starts empty when there is no job yet', async () => {
+    const user = userEvent.setup();
+    renderWithApp(<JobsScreen />);
+    await screen.findByText(/No jobs yet/);
+    await user.keyboard('n');
+    const dialog = await screen.findByRole('dialog');
+    for (const name of ['Client', 'Site', 'Procedure', 'Inspector']) expect(within(dialog).getByRole('textbox', { name })).toHaveValue('');
   });
 });

@@ -1,5 +1,6 @@
 import type { RpcResult, Task } from '../../../shared/contract/index.ts';
-import { ApiError, resourceQuery, type ApiClient, type ImportFile } from './types.ts';
+import { isHousekeeping } from '../../../shared/housekeeping.ts';
+import { ApiError, resourceQuery, unwrap, type ApiClient, type ImportFile } from './types.ts';
 import { EventStream } from './event-stream.ts';
 
 /** How many files a browser sends at once: enough to keep the core's workers busy, few enough for a laptop. */
@@ -16,11 +17,6 @@ async function readResult(res: Response): Promise<RpcResult<unknown>> {
     throw new ApiError('INTERNAL', `The server answered ${res.status} without a Chitti result.`);
   }
   return body as RpcResult<unknown>;
-}
-
-function unwrap<T>(res: RpcResult<unknown>): T {
-  if (res.ok) return res.result as T;
-  throw new ApiError(res.error.code, res.error.message);
 }
 
 /** In a browser against `chitti serve`: JSON calls, SSE events, binary resources and uploads, all with the bearer token. */
@@ -40,12 +36,13 @@ export function createHttpClient(baseUrl: string, token: string): ApiClient {
     return unwrap(await readResult(res));
   };
 
-  const upload = async (task: Task, seq: number, file: File) => {
+  const upload = async (task: Task, seq: number, file: File, signal?: AbortSignal) => {
     const res = await fetch(`${base}/upload/${task.id}/${seq}`, {
       method: 'PUT',
       headers: { 'content-type': 'application/octet-stream', ...auth },
       body: file,
       credentials: 'omit',
+      signal,
     });
     const result = await readResult(res);
     // CONFLICT: the item was settled already (empty, too large, cancelled): nothing to send.
@@ -58,6 +55,9 @@ export function createHttpClient(baseUrl: string, token: string): ApiClient {
     on(event, callback) {
       return events.on(event, callback as (p: unknown) => void);
     },
+    onReconnect(callback) {
+      return events.onReconnect(callback);
+    },
     async loadImage(name, params) {
       const res = await fetch(`${base}/res/${name}?${resourceQuery(params)}`, { headers: auth, credentials: 'omit' });
       if (!res.ok) unwrap(await readResult(res));
@@ -67,11 +67,11 @@ export function createHttpClient(baseUrl: string, token: string): ApiClient {
     resourceRequest(name, params) {
       return { url: `${base}/res/${name}?${resourceQuery(params)}`, headers: auth };
     },
-    async importFiles(jobId: string, files: ImportFile[]) {
-      const task = (await invoke('uploads.begin', {
-        jobId,
-        files: files.map((f) => ({ name: f.relativePath || f.file.name, size: f.file.size })),
-      })) as Task;
+    async importFiles(jobId: string, files: ImportFile[], signal?: AbortSignal) {
+      const declared = files.map((f) => ({ name: f.relativePath || f.file.name, size: f.file.size }));
+      const task = (await invoke('uploads.begin', { jobId, files: declared })) as Task;
+      // The core gives folder housekeeping no item and numbers the rest in order: the same rule here gives each file its seq.
+      const kept = files.filter((_, i) => !isHousekeeping(declared[i]!.name));
       // Files the core settled from their declared size alone (empty, too large) need no bytes.
       const pending: number[] = [];
       for (let offset = 0; ; offset += 1000) {
@@ -81,14 +81,20 @@ export function createHttpClient(baseUrl: string, token: string): ApiClient {
       }
       let next = 0;
       const worker = async () => {
-        while (next < pending.length) {
+        while (next < pending.length && !signal?.aborted) {
           const seq = pending[next++]!;
-          const f = files[seq];
-          if (f) await upload(task, seq, f.file);
+          const f = kept[seq];
+          if (f) await upload(task, seq, f.file, signal);
         }
       };
       // Uploads go on in the background; progress and per-file outcomes arrive as events.
-      const transfer = Promise.all(Array.from({ length: UPLOAD_PARALLELISM }, worker)).then(() => undefined);
+      // Stopped on purpose (the import was cancelled): nothing failed.
+      const transfer = Promise.all(Array.from({ length: UPLOAD_PARALLELISM }, worker)).then(
+        () => undefined,
+        (e: unknown) => {
+          if (!signal?.aborted) throw e;
+        },
+      );
       return { task, transfer };
     },
   };

@@ -1,10 +1,5 @@
-import type { ChittiBridge, RpcResult, Task } from '../../../shared/contract/index.ts';
-import { ApiError, resourceQuery, type ApiClient } from './types.ts';
-
-function unwrap<T>(res: RpcResult<unknown>): T {
-  if (res.ok) return res.result as T;
-  throw new ApiError(res.error.code, res.error.message);
-}
+import type { ChittiBridge, Task } from '../../../shared/contract/index.ts';
+import { resourceQuery, unwrap, type ApiClient } from './types.ts';
 
 /**
  * Inside Electron: calls go through the preload's `window.api`; images come
@@ -20,6 +15,10 @@ export function createIpcClient(api: ChittiBridge): ApiClient {
     invoke: invoke as ApiClient['invoke'],
     on(event, callback) {
       return api.on(event, callback as (p: unknown) => void);
+    },
+    onReconnect() {
+      // IPC is not a connection that can drop: no event is ever missed.
+      return () => {};
     },
     loadImage(name, params) {
       return Promise.resolve({ url: resourceUrl(name, params), release: () => {} });

@@ -1,6 +1,7 @@
 import { Center, Image, Loader, Stack, Text } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import type { Asset } from '../../../../shared/contract/index.ts';
+import type { ImageHandle } from '../../api/client.ts';
 import { useApi } from '../../store/context.tsx';
 
 type State = { s: 'waiting' } | { s: 'loading' } | { s: 'ready'; url: string } | { s: 'failed'; message: string };
@@ -34,23 +35,28 @@ export function Thumbnail({ asset, size = 256 }: { asset: Asset; size?: 128 | 25
     return () => observer.disconnect();
   }, [asset.kind, state.s]);
 
+  // Fetched once the card was seen; the URL stays valid while it is shown and
+  // is let go only on unmount or when the card shows another asset (the
+  // effect does not depend on the state, so loading → ready releases nothing).
+  const wanted = state.s !== 'waiting';
+  const handle = useRef<ImageHandle | null>(null);
   useEffect(() => {
-    if (state.s !== 'loading') return;
-    let release = () => {};
+    if (!wanted || asset.kind !== 'image') return;
     let live = true;
     api.loadImage('asset.thumbnail', { assetId: asset.id, size }).then(
-      (handle) => {
-        release = handle.release;
-        if (live) setState({ s: 'ready', url: handle.url });
-        else handle.release();
+      (h) => {
+        if (!live) return h.release();
+        handle.current = h;
+        setState({ s: 'ready', url: h.url });
       },
       (e: unknown) => live && setState({ s: 'failed', message: e instanceof Error ? e.message : String(e) }),
     );
     return () => {
       live = false;
-      release();
+      handle.current?.release();
+      handle.current = null;
     };
-  }, [api, asset.id, size, state.s]);
+  }, [api, asset.id, asset.kind, size, wanted]);
 
   return (
     <div ref={box} style={{ height: 160, display: 'flex' }}>

@@ -1,4 +1,5 @@
 import { Alert, Badge, Button, Group, List, Paper, Progress, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
 import type { ImportState } from '../../store/app-store.ts';
 import { useAppStore } from '../../store/context.tsx';
 import { importFinished, importPercent } from '../../store/selectors.ts';
@@ -10,11 +11,26 @@ const STATUS_LABEL: Record<string, string> = {
 /** One import: a live progress bar, then a summary and a line for each file that was not imported. */
 export function ImportProgress({ state }: { state: ImportState }) {
   const dismiss = useAppStore((s) => s.dismissImport);
+  const cancelImport = useAppStore((s) => s.cancelImport);
+  const [cancelling, setCancelling] = useState(false);
+  const [cancelError, setCancelError] = useState<string | null>(null);
   const { task, notices } = state;
   const percent = importPercent(state);
   const finished = importFinished(state);
   const failures = notices.filter((n) => n.status === 'failed');
   const remarks = notices.filter((n) => n.status !== 'failed');
+  const canCancel = task.status === 'queued' || task.status === 'running';
+  const cancel = async () => {
+    setCancelling(true);
+    setCancelError(null);
+    try {
+      await cancelImport(task.id);
+    } catch (e) {
+      setCancelError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setCancelling(false);
+    }
+  };
   return (
     <Paper withBorder p="sm" aria-label={`Import of ${task.total} files`} role="region">
       <Stack gap="xs">
@@ -38,9 +54,15 @@ export function ImportProgress({ state }: { state: ImportState }) {
           aria-valuetext={`${percent}%`}
           color={task.failed > 0 ? 'orange' : 'teal'}
         />
-        {state.transferError && (
-          <Alert color="red" title="The files could not be sent">
-            {state.transferError}
+        {state.transferError && !finished && (
+          <Alert color="red" title="The files could not be sent" role="alert">
+            {state.transferError} Files not sent yet will not arrive: cancel this import and add the files again
+            (files already imported stay, and are not imported twice).
+          </Alert>
+        )}
+        {cancelError && (
+          <Alert color="red" title="The import could not be cancelled" role="alert">
+            {cancelError}
           </Alert>
         )}
         {failures.length > 0 && (
@@ -60,6 +82,13 @@ export function ImportProgress({ state }: { state: ImportState }) {
               </List.Item>
             ))}
           </List>
+        )}
+        {canCancel && (
+          <Group justify="flex-end">
+            <Button variant="light" color="red" size="xs" loading={cancelling} onClick={() => void cancel()}>
+              Cancel import
+            </Button>
+          </Group>
         )}
         {finished && (
           <Group justify="flex-end">

@@ -1,24 +1,27 @@
 import { Alert, Button, Group, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import type { JobFields } from '../../../../shared/contract/index.ts';
+import type { Job, JobFields } from '../../../../shared/contract/index.ts';
 
 type Draft = Record<'name' | 'client' | 'site' | 'component' | 'procedure' | 'inspector' | 'startDate' | 'endDate', string>;
 const EMPTY: Draft = { name: '', client: '', site: '', component: '', procedure: '', inspector: '', startDate: '', endDate: '' };
 
-/** Remembered from the last job made on this machine: an inspector types her name and procedure once. */
-const REMEMBERED: Array<keyof Draft> = ['client', 'site', 'procedure', 'inspector'];
-const MEMORY_KEY = 'chitti.lastJobFields';
+/**
+ * Filled in from the previous job (the newest in the workspace): an inspector
+ * types her name and procedure once. Read from the encrypted workspace, never
+ * kept in the browser's storage.
+ */
+const CARRIED_OVER = ['client', 'site', 'procedure', 'inspector'] as const;
 
-function remembered(): Partial<Draft> {
-  try {
-    return JSON.parse(localStorage.getItem(MEMORY_KEY) ?? '{}') as Partial<Draft>;
-  } catch {
-    return {};
-  }
-}
+const carriedOver = (previous: Job | undefined): Partial<Draft> =>
+  previous ? Object.fromEntries(CARRIED_OVER.map((k) => [k, previous[k]])) : {};
 
-export function JobForm({ onSubmit, onCancel }: { onSubmit: (fields: Partial<JobFields> & { name: string }) => Promise<void>; onCancel: () => void }) {
-  const [draft, setDraft] = useState<Draft>({ ...EMPTY, ...remembered() });
+export function JobForm({ previous, onSubmit, onCancel }: {
+  /** The newest job, whose client, site, procedure and inspector the form starts with. */
+  previous?: Job;
+  onSubmit: (fields: Partial<JobFields> & { name: string }) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const [draft, setDraft] = useState<Draft>(() => ({ ...EMPTY, ...carriedOver(previous) }));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const field = (key: keyof Draft) => ({
@@ -40,7 +43,6 @@ export function JobForm({ onSubmit, onCancel }: { onSubmit: (fields: Partial<Job
     setError(null);
     try {
       await onSubmit({ ...draft, startDate: draft.startDate || null, endDate: draft.endDate || null });
-      localStorage.setItem(MEMORY_KEY, JSON.stringify(Object.fromEntries(REMEMBERED.map((k) => [k, draft[k]]))));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {

@@ -57,6 +57,7 @@ export function JobsScreen() {
       )}
       <Modal opened={creating} onClose={close} title="New inspection job" size="lg">
         <JobForm
+          previous={jobs?.[0]}
           onCancel={close}
           onSubmit={async (fields) => {
             const job = await createJob(fields);
