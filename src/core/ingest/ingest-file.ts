@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { FileErrorCode } from '../../shared/contract/index.ts';
 import { BlobStore, FileTooLargeError, type PutResult } from '../store/blob-store.ts';
 import { SNIFF_BYTES, mislabelNote, sniffContent, type SniffOk } from './sniff.ts';
@@ -56,22 +56,47 @@ function ioFailure(e: unknown, writing: boolean, fromFile = true): IngestFailure
   return fail('FILE_UNREADABLE', `the file cannot be read (${code || 'I/O error'})`);
 }
 
-async function readHead(source: string): Promise<Buffer> {
-  const handle = await open(source, 'r');
-  try {
-    const buf = Buffer.alloc(SNIFF_BYTES);
-    const { bytesRead } = await handle.read(buf, 0, SNIFF_BYTES, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
+/**
+ * Reads the first SNIFF_BYTES of a stream of pieces and returns them with the
+ * whole stream (those bytes included, then the rest), so that the type is
+ * decided from exactly the bytes that are then stored.
+ */
+export async function takeHead(pieces: AsyncIterator<Uint8Array>): Promise<{ head: Buffer; whole: AsyncIterable<Uint8Array> }> {
+  const first: Uint8Array[] = [];
+  let bytes = 0;
+  while (bytes < SNIFF_BYTES) {
+    const r = await pieces.next();
+    if (r.done) break;
+    first.push(r.value);
+    bytes += r.value.length;
+  }
+  async function* whole() {
+    yield* first;
+    for (let r = await pieces.next(); !r.done; r = await pieces.next()) yield r.value;
+  }
+  return { head: Buffer.concat(first), whole: whole() };
+}
+
+const READ_BYTES = 1024 * 1024;
+
+/** The file's bytes, read through one open handle. */
+async function* fileChunks(handle: FileHandle): AsyncGenerator<Uint8Array> {
+  for (let position = 0; ; ) {
+    const buf = Buffer.allocUnsafe(READ_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, READ_BYTES, position);
+    if (bytesRead === 0) return;
+    position += bytesRead;
+    yield buf.subarray(0, bytesRead);
   }
 }
 
 /**
  * Checks one file and copies it, encrypted, into the store. Runs in a worker
- * thread. Cheap checks come first (existence, kind of file, size, type from
- * the leading bytes) so a refused file costs one small read; an accepted one
- * is read once more, in full, to hash and encrypt it in a single pass.
+ * thread. Cheap checks come first (existence, kind of file, size), then the
+ * file is opened once: its first bytes decide the type (a refused file costs
+ * one small read), and the same stream, from its first byte, is hashed and
+ * encrypted in one pass. What was checked is what is stored, even if the file
+ * is replaced on disk meanwhile.
  */
 export async function ingestFile(source: string, name: string, store: BlobStore, maxBytes: number): Promise<IngestOutcome> {
   let info;
@@ -86,18 +111,27 @@ export async function ingestFile(source: string, name: string, store: BlobStore,
   const refused = sizeRefusal(info.size, maxBytes);
   if (refused) return refused;
 
-  let head: Buffer;
+  let handle: FileHandle;
   try {
-    head = await readHead(source);
+    handle = await open(source, 'r');
   } catch (e) {
     return ioFailure(e, false);
   }
-  const sniffed = await sniffHead(head);
-  if (!sniffed.ok) return sniffed;
-
   try {
-    return storedOutcome(await store.putFile(source, maxBytes), sniffed, name);
-  } catch (e) {
-    return storeFailure(e, maxBytes);
+    let split: Awaited<ReturnType<typeof takeHead>>;
+    try {
+      split = await takeHead(fileChunks(handle));
+    } catch (e) {
+      return ioFailure(e, false);
+    }
+    const sniffed = await sniffHead(split.head);
+    if (!sniffed.ok) return sniffed;
+    try {
+      return storedOutcome(await store.putStream(split.whole, maxBytes), sniffed, name);
+    } catch (e) {
+      return storeFailure(e, maxBytes);
+    }
+  } finally {
+    await handle.close();
   }
 }

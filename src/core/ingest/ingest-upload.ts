@@ -1,6 +1,5 @@
 import type { BlobStore } from '../store/blob-store.ts';
-import { sniffHead, storeFailure, storedOutcome, type IngestOutcome } from './ingest-file.ts';
-import { SNIFF_BYTES } from './sniff.ts';
+import { sniffHead, storeFailure, storedOutcome, takeHead, type IngestOutcome } from './ingest-file.ts';
 
 /**
  * What became of one uploaded body:
@@ -110,22 +109,10 @@ export async function ingestUpload(body: AsyncIterator<Uint8Array>, options: Upl
   const count = { received: 0 };
   const pieces = checkedPieces(body, options, count);
   try {
-    const head: Uint8Array[] = [];
-    let headBytes = 0;
-    while (headBytes < SNIFF_BYTES) {
-      const r = await pieces.next();
-      if (r.done) break;
-      head.push(r.value);
-      headBytes += r.value.length;
-    }
-    const sniffed = await sniffHead(Buffer.concat(head));
+    const { head, whole } = await takeHead(pieces);
+    const sniffed = await sniffHead(head);
     if (!sniffed.ok) return { kind: 'settled', outcome: sniffed, rest: true };
-
-    async function* whole() {
-      yield* head;
-      yield* pieces;
-    }
-    const put = await options.store.putStream(whole(), options.maxBytes);
+    const put = await options.store.putStream(whole, options.maxBytes);
     return { kind: 'settled', outcome: storedOutcome(put, sniffed, options.name), rest: false };
   } catch (e) {
     if (e instanceof BodyFailed) return { kind: 'incomplete', received: count.received, message: `${e.message} after ${count.received} of ${options.declared} bytes` };
