@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import type { Core } from '../core/app/core-api.ts';
 import { ChittiError, VERSION } from '../core/index.ts';
-import type { ErrorShape, ProcedureName, ProcedureOutput, Task } from '../shared/contract/index.ts';
+import type { ErrorShape, ProcedureName, ProcedureOutput, Task, TaskItem } from '../shared/contract/index.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { formatItem, formatJob, formatTaskSummary, table } from './format.ts';
 import { openHeadlessCore, type HeadlessCoreOptions } from './host.ts';
@@ -29,6 +29,16 @@ async function call<N extends ProcedureName>(core: Core, name: N, input: unknown
   const r = await core.dispatch(name, input);
   if (!r.ok) throw failure(r.error);
   return r.result;
+}
+
+/** Every row of a paged list procedure (the core returns at most 1000 per call). */
+async function allRows<T>(page: (limit: number, offset: number) => Promise<{ rows: T[]; total: number }>): Promise<T[]> {
+  const out: T[] = [];
+  for (;;) {
+    const { rows, total } = await page(1000, out.length);
+    out.push(...rows);
+    if (rows.length === 0 || out.length >= total) return out;
+  }
 }
 
 const failure = (error: ErrorShape) => new CliFailure(exitCodeFor(error.code), `${error.code}: ${error.message}`);
@@ -93,7 +103,10 @@ export function buildProgram(run: (fn: (core: Core, opts: GlobalOptions) => Prom
   job.command('show <jobId>').description('show a job and its assets').action((jobId: string) =>
     run(async (core, opts) => {
       const found = await call(core, 'jobs.get', { jobId });
-      const { assets } = await call(core, 'assets.list', { jobId, limit: 1000 });
+      const assets = await allRows(async (limit, offset) => {
+        const r = await call(core, 'assets.list', { jobId, limit, offset });
+        return { rows: r.assets, total: r.total };
+      });
       print(opts, { job: found, assets }, () =>
         [formatJob(found), '', assets.length ? table([['ASSET', 'KIND', 'TYPE', 'SIZE', 'NAME'], ...assets.map((a) => [a.id, a.kind, a.mime, String(a.size), a.originalName])]) : 'No assets yet.'].join('\n'),
       );
@@ -125,7 +138,7 @@ export function buildProgram(run: (fn: (core: Core, opts: GlobalOptions) => Prom
   tasks.command('show <taskId>').description('show a task and the outcome of each file').action((taskId: string) =>
     run(async (core, opts) => {
       const task = await call(core, 'tasks.get', { taskId });
-      const { items } = await call(core, 'tasks.items', { taskId, limit: 1000 });
+      const items = await itemsOf(core, taskId);
       print(opts, { task, items }, () => [formatTaskSummary(task), ...items.map(formatItem)].join('\n'));
     }),
   );
@@ -194,9 +207,16 @@ export function buildProgram(run: (fn: (core: Core, opts: GlobalOptions) => Prom
   return program;
 }
 
+function itemsOf(core: Core, taskId: string, status?: TaskItem['status']): Promise<TaskItem[]> {
+  return allRows(async (limit, offset) => {
+    const r = await call(core, 'tasks.items', { taskId, status, limit, offset });
+    return { rows: r.items, total: r.total };
+  });
+}
+
 async function reportImport(core: Core, task: Task, opts: GlobalOptions): Promise<number> {
-  const { items: failed } = await call(core, 'tasks.items', { taskId: task.id, status: 'failed', limit: 1000 });
-  const { items: notes } = await call(core, 'tasks.items', { taskId: task.id, status: 'imported', limit: 1000 });
+  const failed = await itemsOf(core, task.id, 'failed');
+  const notes = await itemsOf(core, task.id, 'imported');
   const remarked = notes.filter((i) => i.message);
   print(opts, { task, failed, remarks: remarked }, () =>
     [

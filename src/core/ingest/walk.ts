@@ -2,6 +2,7 @@ import type { Dirent } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isHousekeepingEntry } from '../../shared/housekeeping.ts';
+import { ChittiError } from '../app/errors.ts';
 import { displayName } from './names.ts';
 
 export interface WalkedFile {
@@ -21,7 +22,10 @@ export async function expandPaths(paths: readonly string[], limit = 100_000): Pr
   const seenDirs = new Set<string>();
 
   async function visit(p: string): Promise<void> {
-    if (out.length >= limit) return;
+    if (out.length >= limit) {
+      // Refused whole rather than cut short: a silently partial import would look complete.
+      throw new ChittiError('INVALID_INPUT', `These folders hold more than ${limit.toLocaleString('en')} files: import them in parts.`);
+    }
     const info = await lstat(p).catch(() => null);
     const target = info?.isSymbolicLink() ? await stat(p).catch(() => null) : info;
     if (!target?.isDirectory()) {
