@@ -75,7 +75,7 @@ describe('review UI in Chromium', () => {
     const bar = page.getByRole('progressbar', { name: 'Import progress' });
     await expect.poll(() => bar.getAttribute('aria-valuenow'), { timeout: 60_000 }).toBe('100');
     const failed = page.getByRole('list', { name: 'Files not imported' });
-    await expect.poll(() => failed.textContent()).toMatch(/index\.png — FILE_TYPE_NOT_ALLOWED: .*HTML/);
+    await expect.poll(() => failed.textContent(), { timeout: 15_000 }).toMatch(/index\.png — FILE_TYPE_NOT_ALLOWED: .*HTML/);
     expect(await failed.getByRole('listitem').count()).toBe(1);
     await page.getByText('Finished · 5 of 5 files').waitFor();
     await page.getByText('4 imported').waitFor();

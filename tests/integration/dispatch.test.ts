@@ -63,3 +63,22 @@ describe('dispatch', () => {
     }
   });
 });
+
+describe('dispatch output checking', () => {
+  it('strips fields the contract does not declare, and turns a malformed result into INTERNAL', async () => {
+    const { createDispatch } = await import('../../src/core/app/dispatch.ts');
+    const job = {
+      id: 'job_00000000000000000000', name: 'x', client: '', site: '', component: '', procedure: '', inspector: '',
+      startDate: null, endDate: null, assetCount: 0, createdAt: '2026-11-23T08:00:00.000Z', updatedAt: '2026-11-23T08:00:00.000Z',
+    };
+    const errors: string[] = [];
+    const logger = { debug() {}, info() {}, warn() {}, error: (m: string) => errors.push(m) };
+    const leaky = createDispatch({ 'jobs.list': () => ({ jobs: [{ ...job, secretPath: '/home/priya/key' }], total: 1 }) } as never, logger);
+    const r = await leaky.dispatch('jobs.list', {});
+    expect(r.ok).toBe(true);
+    expect(JSON.stringify(r)).not.toContain('secretPath');
+    const broken = createDispatch({ 'jobs.list': () => ({ jobs: 'nope' }) } as never, logger);
+    expect(await broken.dispatch('jobs.list', {})).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(errors.length).toBeGreaterThan(0);
+  });
+});

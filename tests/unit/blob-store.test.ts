@@ -54,7 +54,8 @@ describe('encrypted content-addressed store', () => {
   it('detects a file cut at a chunk boundary (no silent short read)', async () => {
     const r = await put(randomBytes(3 * CHUNK));
     await truncate(store.pathFor(r.sha256), 41 + 2 * (CHUNK + 16));
-    await expect(store.read(r.sha256)).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
+    // Caught by the chunk's own final flag, before (and independently of) the whole-file hash.
+    await expect(store.read(r.sha256)).rejects.toMatchObject({ code: 'STORE_CORRUPT', message: expect.stringContaining('truncated or altered') });
   });
 
   it('cannot be read with another key', async () => {
@@ -105,5 +106,15 @@ describe('encrypted content-addressed store', () => {
 
   it('says STORE_CORRUPT for a missing original', async () => {
     await expect(store.read('0'.repeat(64))).rejects.toMatchObject({ code: 'STORE_CORRUPT' });
+  });
+
+  it('binds each chunk to its position and to whether it is the last', async () => {
+    const { encodeHeader, fileKey, openChunk, sealChunk } = await import('../../src/core/store/blob-format.ts');
+    const header = encodeHeader(randomBytes(32), CHUNK);
+    const key = fileKey(randomBytes(32), randomBytes(32));
+    const sealed = sealChunk(key, header, 3, false, Buffer.from('chunk three'));
+    expect(openChunk(key, header, 3, false, sealed)?.toString()).toBe('chunk three');
+    expect(openChunk(key, header, 3, true, sealed)).toBeNull();
+    expect(openChunk(key, header, 4, false, sealed)).toBeNull();
   });
 });
