@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Core } from '../../src/core/app/core-api.ts';
 import { openHeadlessCore, type HeadlessCoreOptions } from '../../src/headless/host.ts';
-import type { ProcedureName, ProcedureOutput } from '../../src/shared/contract/index.ts';
+import type { ProcedureName, ProcedureOutput, Task } from '../../src/shared/contract/index.ts';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const SHARED_DATA = path.resolve(REPO, '../shared/data');
@@ -59,5 +59,18 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { o
     });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Resolves with the task as it ended, from its own `task.finished` event. */
+export function taskFinished(core: Core, taskId: string): Promise<Task> {
+  return new Promise((resolve) => {
+    const off = core.subscribe((name, payload) => {
+      const { task } = payload as { task: Task };
+      if (name === 'task.finished' && task.id === taskId) {
+        off();
+        resolve(task);
+      }
+    });
   });
 }

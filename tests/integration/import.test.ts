@@ -3,24 +3,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/app/core-api.ts';
 import type { TaskItem } from '../../src/shared/contract/index.ts';
-import { ok, openTestCore, SHARED_DATA, tempDir } from '../helpers/workspace.ts';
+import { ok, openTestCore, SHARED_DATA, tempDir, taskFinished } from '../helpers/workspace.ts';
 
 const NEU = path.join(SHARED_DATA, 'neu-det/images');
 const GDX = path.join(SHARED_DATA, 'gdxray-castings-sample');
 const REPORT = path.join(SHARED_DATA, 'reports/bridge-element-inspection-synthetic.pdf');
 const TIFF16 = path.join(SHARED_DATA, 'hostile/image/16bit.cropped.tif');
-
-/** Waits for a task to end, by its own events. */
-function finished(core: Core, taskId: string) {
-  return new Promise<void>((resolve) => {
-    const off = core.subscribe((name, payload) => {
-      if (name === 'task.finished' && (payload as { task: { id: string } }).task.id === taskId) {
-        off();
-        resolve();
-      }
-    });
-  });
-}
 
 describe('import of a mixed folder', () => {
   let work: { dir: string; cleanup: () => Promise<void> };
@@ -60,7 +48,7 @@ describe('import of a mixed folder', () => {
       if (name === 'task.progressed') progress.push((payload as { task: { processed: number } }).task.processed);
     });
     const task = await ok(core, 'assets.import', { jobId, paths: [folder, path.join(work.dir, 'missing-folder')] });
-    await finished(core, task.id);
+    await taskFinished(core, task.id);
     const { items: list } = await ok(core, 'tasks.items', { taskId: task.id, limit: 100 });
     items = new Map(list.map((i) => [path.relative(work.dir, i.source), i]));
   });
@@ -149,7 +137,7 @@ describe('import of a mixed folder', () => {
 
   it('a second import of the same folder adds nothing', async () => {
     const task = await ok(core, 'assets.import', { jobId, paths: [folder] });
-    await finished(core, task.id);
+    await taskFinished(core, task.id);
     const done = await ok(core, 'tasks.get', { taskId: task.id });
     expect(done).toMatchObject({ status: 'done', imported: 0, duplicates: 9 });
     expect((await ok(core, 'assets.list', { jobId })).total).toBe(8);

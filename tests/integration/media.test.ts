@@ -13,7 +13,7 @@ import { ImageCache } from '../../src/core/index.ts';
 import { startHttpServer } from '../../src/headless/http-server.ts';
 import type { Asset, ErrorCode, ResourceBody } from '../../src/shared/contract/index.ts';
 import { BACKGROUND, INDICATIONS, radiographTiff } from '../helpers/radiograph.ts';
-import { ok, openTestCore, SHARED_DATA, tempDir } from '../helpers/workspace.ts';
+import { ok, openTestCore, SHARED_DATA, tempDir, taskFinished } from '../helpers/workspace.ts';
 
 const HOSTILE = path.join(SHARED_DATA, 'hostile');
 const SOURCES: Record<string, string> = {
@@ -28,17 +28,6 @@ const SOURCES: Record<string, string> = {
   'report.pdf': path.join(SHARED_DATA, 'reports/bridge-element-inspection-synthetic.pdf'),
 };
 const MISSING_ASSET = 'ast_00000000000000000000';
-
-function finished(core: Core, taskId: string) {
-  return new Promise<void>((resolve) => {
-    const off = core.subscribe((name, payload) => {
-      if (name === 'task.finished' && (payload as { task: { id: string } }).task.id === taskId) {
-        off();
-        resolve();
-      }
-    });
-  });
-}
 
 describe('image display', () => {
   let src: { dir: string; cleanup: () => Promise<void> };
@@ -87,7 +76,7 @@ describe('image display', () => {
     core = await openTestCore(ws.dir, { concurrency: 2, imageCache: cache });
     const jobId = (await ok(core, 'jobs.create', { name: 'Weld RT, line 7' })).id;
     const task = await ok(core, 'assets.import', { jobId, paths: [folder] });
-    await finished(core, task.id);
+    await taskFinished(core, task.id);
     for (const a of (await ok(core, 'assets.list', { jobId })).assets) assets.set(a.originalName, a);
   }, 120_000);
 

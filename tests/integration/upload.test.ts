@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core/app/core-api.ts';
 import { startHttpServer, type HttpServerHandle } from '../../src/headless/http-server.ts';
 import type { RpcResult, Task, TaskItem } from '../../src/shared/contract/index.ts';
-import { ok, openTestCore, PASSPHRASE, SHARED_DATA, tempDir } from '../helpers/workspace.ts';
+import { ok, openTestCore, PASSPHRASE, SHARED_DATA, tempDir, taskFinished } from '../helpers/workspace.ts';
 
 const NEU = path.join(SHARED_DATA, 'neu-det/images');
 const GDX = path.join(SHARED_DATA, 'gdxray-castings-sample');
@@ -47,17 +47,6 @@ function stalling(bytes: Buffer, after: number) {
     yield* pieces(bytes.subarray(after), 8192);
   }
   return { body: body(), release, stalled };
-}
-
-function finished(core: Core, taskId: string): Promise<Task> {
-  return new Promise((resolve) => {
-    const off = core.subscribe((name, payload) => {
-      if (name === 'task.finished' && (payload as { task: Task }).task.id === taskId) {
-        off();
-        resolve((payload as { task: Task }).task);
-      }
-    });
-  });
 }
 
 async function items(core: Core, taskId: string): Promise<TaskItem[]> {
@@ -157,7 +146,7 @@ describe('import by upload', () => {
       }
       const other = await ok(core, 'jobs.create', { name: 'Same files by path' });
       const byPath = await ok(core, 'assets.import', { jobId: other.id, paths: files.map((f) => path.join(folder, f.name)) });
-      await finished(core, byPath.id);
+      await taskFinished(core, byPath.id);
       pathOutcomes = new Map((await items(core, byPath.id)).map((i) => [path.relative(folder, i.source), i]));
     });
 
@@ -238,7 +227,7 @@ describe('import by upload', () => {
       expectError(short, 'INVALID_INPUT');
       if (!short.ok) expect(short.error.message).toMatch(/ended after \d+ of the \d+ bytes declared/);
 
-      const ended = finished(core, task.id);
+      const ended = taskFinished(core, task.id);
       const retry = await core.receiveUpload(task.id, 0, pieces(png, 16_384));
       expect(retry).toMatchObject({ ok: true, result: { seq: 0, status: 'imported', errorCode: null } });
       expect(await ended).toMatchObject({ status: 'done', imported: 1 });
@@ -280,7 +269,7 @@ describe('import by upload', () => {
       await mkdir(folder, { recursive: true });
       await writeFile(path.join(folder, 'x.txt'), 'x reading\n');
       const byPath = await ok(core, 'assets.import', { jobId, paths: [folder] });
-      await finished(core, byPath.id);
+      await taskFinished(core, byPath.id);
       const r = await core.receiveUpload(byPath.id, 0, pieces(Buffer.from('x reading\n'), 4));
       expectError(r, 'CONFLICT');
     });
@@ -324,7 +313,7 @@ describe('import by upload', () => {
       expect((await items(core, task.id)).map((i) => [i.seq, i.source, i.status])).toEqual([
         [0, 'upload:CARD/DCIM/patches_107.jpg', 'pending'], [1, 'upload:notes.txt', 'pending'], [2, 'upload:.DS_Store', 'failed'],
       ]);
-      const done = finished(core, task.id);
+      const done = taskFinished(core, task.id);
       expect(await core.receiveUpload(task.id, 0, pieces(jpeg, 16_384))).toMatchObject({ ok: true, result: { status: 'imported', name: 'patches_107.jpg' } });
       expect(await core.receiveUpload(task.id, 1, pieces(Buffer.from('notes'), 5))).toMatchObject({ ok: true, result: { status: 'imported' } });
       expect(await done).toMatchObject({ status: 'done', total: 3, imported: 2, failed: 1 });
@@ -352,7 +341,7 @@ describe('import by upload', () => {
       await waitFor(async () => (await filesUnder(tmpDir)).length === 1);
       const before = await storedFiles();
 
-      const ended = finished(core, task.id);
+      const ended = taskFinished(core, task.id);
       const cancelled = await ok(core, 'tasks.cancel', { taskId: task.id });
       expect(cancelled).toMatchObject({ status: 'cancelled', imported: 1, processed: 3 });
       expect(await ended).toMatchObject({ status: 'cancelled' });
@@ -415,7 +404,7 @@ describe('an upload cut off by a restart', () => {
       expectError(late, 'CONFLICT');
       if (!late.ok) expect(late.error.message).toMatch(/process that has stopped/);
 
-      const ended = finished(core, task!.id);
+      const ended = taskFinished(core, task!.id);
       expect(await ok(core, 'tasks.resume', {})).toEqual({ resumed: [task!.id] });
       expect(await ended).toMatchObject({ status: 'done', imported: 1, failed: 2 });
       const list = await items(core, task!.id);
