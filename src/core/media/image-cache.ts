@@ -66,56 +66,62 @@ export class ImageCache {
   }
 
   /** The image's pyramid: cached, joined, or decoded now by `load` (once, however many ask at the same time). */
-  async pyramid(sha256: string, load: () => Promise<DisplayImage>): Promise<Pyramid> {
-    const failure = this.failures.get(sha256);
-    if (failure) throw failure;
-    const cached = this.images.get(sha256) ?? this.pending.get(sha256);
-    if (cached) {
-      this.counts.hits++;
-      return cached;
-    }
-    this.counts.decodes++;
-    const decoding = (async () => {
-      try {
-        const image = await load();
-        const pyramid = new Pyramid(image, (bytes) => this.images.resize(sha256, bytes));
-        this.images.set(sha256, pyramid, pyramid.bytes);
-        return pyramid;
-      } catch (e) {
-        if (e instanceof ChittiError && e.code === 'IMAGE_UNREADABLE') this.rememberFailure(sha256, e);
-        throw e;
-      } finally {
-        this.pending.delete(sha256);
-      }
-    })();
-    this.pending.set(sha256, decoding);
-    return decoding;
+  pyramid(sha256: string, load: () => Promise<DisplayImage>): Promise<Pyramid> {
+    return this.once(sha256, sha256, this.images, this.pending, 'hits', 'decodes', async () => {
+      const pyramid = new Pyramid(await load(), (bytes) => this.images.resize(sha256, bytes));
+      return { value: pyramid, bytes: pyramid.bytes };
+    });
   }
 
   /** A thumbnail, cached by (image, size); `make` runs once however many ask at the same time. */
-  async thumbnail(sha256: string, size: number, make: () => Promise<Thumbnail>): Promise<Thumbnail> {
+  thumbnail(sha256: string, size: number, make: () => Promise<Thumbnail>): Promise<Thumbnail> {
+    return this.once(sha256, `${sha256}:${size}`, this.thumbs, this.pendingThumbs, 'thumbHits', 'thumbsMade', async () => {
+      const thumb = await make();
+      return { value: thumb, bytes: thumb.body.length };
+    });
+  }
+
+  /**
+   * The one caching rule for pyramids and thumbnails: a remembered failure is
+   * thrown at once; a cached or in-flight value is shared; otherwise `make`
+   * runs once, its result is kept (by bytes) and an IMAGE_UNREADABLE failure
+   * is remembered for the image.
+   */
+  private once<T>(
+    sha256: string,
+    key: string,
+    done: ByteLru<string, T>,
+    inFlight: Map<string, Promise<T>>,
+    hit: 'hits' | 'thumbHits',
+    miss: 'decodes' | 'thumbsMade',
+    make: () => Promise<{ value: T; bytes: number }>,
+  ): Promise<T> {
     const failure = this.failures.get(sha256);
-    if (failure) throw failure;
-    const key = `${sha256}:${size}`;
-    const cached = this.thumbs.get(key) ?? this.pendingThumbs.get(key);
-    if (cached) {
-      this.counts.thumbHits++;
-      return cached;
+    if (failure) return Promise.reject(failure);
+    const cached = done.get(key);
+    if (cached !== undefined) {
+      this.counts[hit]++;
+      return Promise.resolve(cached);
     }
-    this.counts.thumbsMade++;
+    const joined = inFlight.get(key);
+    if (joined) {
+      this.counts[hit]++;
+      return joined;
+    }
+    this.counts[miss]++;
     const making = (async () => {
       try {
-        const thumb = await make();
-        this.thumbs.set(key, thumb, thumb.body.length);
-        return thumb;
+        const { value, bytes } = await make();
+        done.set(key, value, bytes);
+        return value;
       } catch (e) {
         if (e instanceof ChittiError && e.code === 'IMAGE_UNREADABLE') this.rememberFailure(sha256, e);
         throw e;
       } finally {
-        this.pendingThumbs.delete(key);
+        inFlight.delete(key);
       }
     })();
-    this.pendingThumbs.set(key, making);
+    inFlight.set(key, making);
     return making;
   }
 
