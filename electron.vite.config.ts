@@ -39,6 +39,7 @@ export default defineConfig({
         input: {
           index: src('main/index.ts'),
           'ingest-worker': src('core/ingest/ingest-worker.ts'),
+          'inference-worker': src('core/inference/inference-worker.ts'),
         },
         output: {
           entryFileNames: '[name].js',

@@ -30,7 +30,7 @@ export interface Logger {
 }
 
 /** Worker entry points the core needs; the host knows how to start them (tsx, bundle, …). */
-export type WorkerEntry = 'ingest';
+export type WorkerEntry = 'ingest' | 'inference';
 export type WorkerFactory = (entry: WorkerEntry, workerData: unknown) => Worker;
 
 export interface CorePorts {

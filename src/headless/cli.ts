@@ -7,9 +7,10 @@ import { ChittiError, VERSION } from '../core/index.ts';
 import type { ErrorShape, ProcedureName, ProcedureOutput, Task, TaskItem } from '../shared/contract/index.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { formatItem, formatJob, formatTaskSummary, table } from './format.ts';
-import { openHeadlessCore, type HeadlessCoreOptions } from './host.ts';
+import { defaultDataDir, openHeadlessCore, type HeadlessCoreOptions } from './host.ts';
 import { startHttpServer } from './http-server.ts';
 import { watchImport } from './import-progress.ts';
+import { registerModelCommands } from './model-commands.ts';
 
 class CliFailure extends Error {
   constructor(readonly exitCode: number, message: string) {
@@ -204,8 +205,20 @@ export function buildProgram(run: (fn: (core: Core, opts: GlobalOptions) => Prom
       }, { autoResume: true }),
     );
 
+  registerModelCommands(program, {
+    standalone: async (fn) => {
+      const opts = program.opts<GlobalOptions>();
+      const r = await fn(opts.dataDir ? path.resolve(opts.dataDir) : defaultDataDir(), Boolean(opts.json));
+      standaloneExit = r ?? EXIT.OK;
+    },
+    run,
+  });
+
   return program;
 }
+
+/** Exit code of a command that needs no workspace (detect on files, models). */
+let standaloneExit: number | null = null;
 
 function itemsOf(core: Core, taskId: string, status?: TaskItem['status']): Promise<TaskItem[]> {
   return allRows(async (limit, offset) => {
@@ -247,11 +260,16 @@ export async function main(argv: string[]): Promise<number> {
       await core?.close();
     }
   });
+  standaloneExit = null;
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    }
+    if (e instanceof ChittiError) {
+      process.stderr.write(`chitti: ${e.code}: ${e.message}\n`);
+      return exitCodeFor(e.code);
     }
     if (e instanceof CliFailure) {
       process.stderr.write(`chitti: ${e.message}\n`);
@@ -260,5 +278,5 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`chitti: unexpected error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
     return EXIT.FAILURE;
   }
-  return exitCode;
+  return standaloneExit ?? exitCode;
 }

@@ -12,6 +12,8 @@ export const EXIT = {
   AUDIT_FAILED: 7,
   CONFLICT: 8,
   DISK_FULL: 9,
+  /** The model is damaged, altered (sha256) or not usable: reinstall it. */
+  MODEL: 10,
   INTERRUPTED: 130,
 } as const;
 
@@ -29,7 +31,11 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'KEY_REJECTED':
       return EXIT.KEY;
     case 'NOT_FOUND':
+    case 'MODEL_NOT_FOUND':
       return EXIT.NOT_FOUND;
+    case 'MODEL_INVALID':
+    case 'MODEL_INTEGRITY':
+      return EXIT.MODEL;
     case 'CONFLICT':
       return EXIT.CONFLICT;
     case 'DISK_FULL':

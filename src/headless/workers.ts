@@ -3,6 +3,7 @@ import type { WorkerEntry, WorkerFactory } from '../core/ports.ts';
 
 const ENTRIES: Record<WorkerEntry, URL> = {
   ingest: new URL('../core/ingest/ingest-worker.ts', import.meta.url),
+  inference: new URL('../core/inference/inference-worker.ts', import.meta.url),
 };
 const BOOTSTRAP = new URL('./ts-worker-bootstrap.mjs', import.meta.url);
 

@@ -22,7 +22,10 @@ import { safeStorageProtector } from './safe-storage-protector.ts';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PRELOAD = path.join(here, '../preload/index.cjs');
 const RENDERER_HTML = path.join(here, '../renderer/index.html');
-const WORKER_FILES: Record<WorkerEntry, string> = { ingest: path.join(here, 'ingest-worker.js') };
+const WORKER_FILES: Record<WorkerEntry, string> = {
+  ingest: path.join(here, 'ingest-worker.js'),
+  inference: path.join(here, 'inference-worker.js'),
+};
 
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const renderer: RendererLocation = { fileUrl: pathToFileURL(RENDERER_HTML).href, devUrl };

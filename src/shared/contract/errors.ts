@@ -23,6 +23,14 @@ export const ERROR_CODES = [
   'NOT_AN_IMAGE',
   'IMAGE_UNREADABLE',
   'PAYLOAD_TOO_LARGE',
+  /** No installed model has that id. */
+  'MODEL_NOT_FOUND',
+  /** A model's manifest is invalid, or its ONNX file cannot be loaded or does not have the inputs and outputs the manifest declares. */
+  'MODEL_INVALID',
+  /** A model's ONNX file does not have the sha256 its manifest declares: it was changed or damaged after it was installed. */
+  'MODEL_INTEGRITY',
+  /** The model failed while running on an image. */
+  'INFERENCE_FAILED',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

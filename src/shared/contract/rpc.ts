@@ -23,6 +23,10 @@ export const HTTP_STATUS: Record<ErrorShape['code'], number> = {
   NOT_AN_IMAGE: 415,
   IMAGE_UNREADABLE: 422,
   PAYLOAD_TOO_LARGE: 413,
+  MODEL_NOT_FOUND: 404,
+  MODEL_INVALID: 422,
+  MODEL_INTEGRITY: 422,
+  INFERENCE_FAILED: 500,
 };
 
 /** The HTTP status for an error code (`/rpc`, `/res`, `/upload`, `chitti://res`); 500 for a code outside the table. */

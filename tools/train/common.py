@@ -1,0 +1,96 @@
+"""Shared training plumbing: config, seeding, checkpoint/resume, logging, EMA."""
+import json
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+
+
+def load_config(path):
+    with open(path) as f:
+        cfg = json.load(f)
+    base = os.path.dirname(os.path.abspath(path))
+    for key in ("data", "backbone", "out"):
+        if key in cfg and not os.path.isabs(cfg[key]):
+            cfg[key] = os.path.normpath(os.path.join(base, cfg[key]))
+    return cfg
+
+
+def seed_everything(seed):
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def set_threads(cfg):
+    threads = int(os.environ.get("CHITTI_TRAIN_THREADS", cfg.get("threads", os.cpu_count() or 1)))
+    torch.set_num_threads(threads)
+    return threads
+
+
+def log(msg):
+    print(time.strftime("%H:%M:%S"), msg, flush=True)
+
+
+class Ema:
+    """Exponential moving average of the weights, evaluated and exported instead of
+    the raw weights (steadier on small data)."""
+
+    def __init__(self, model, decay):
+        self.decay = decay
+        self.shadow = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        self.updates = 0
+
+    def update(self, model):
+        self.updates += 1
+        d = self.decay * (1 - np.exp(-self.updates / 2000))
+        with torch.no_grad():
+            for k, v in model.state_dict().items():
+                if v.dtype.is_floating_point:
+                    self.shadow[k].mul_(d).add_(v.detach(), alpha=1 - d)
+                else:
+                    self.shadow[k].copy_(v)
+
+    def state_dict(self):
+        return {"shadow": self.shadow, "updates": self.updates}
+
+    def load_state_dict(self, state):
+        self.shadow = state["shadow"]
+        self.updates = state["updates"]
+
+
+def checkpoint_path(out):
+    return os.path.join(out, "checkpoint.pt")
+
+
+def save_checkpoint(out, state):
+    """Write to a temp file, then rename: a kill mid-write keeps the previous epoch."""
+    os.makedirs(out, exist_ok=True)
+    tmp = checkpoint_path(out) + ".tmp"
+    torch.save(state, tmp)
+    os.replace(tmp, checkpoint_path(out))
+
+
+def load_checkpoint(out):
+    path = checkpoint_path(out)
+    if not os.path.exists(path):
+        return None
+    return torch.load(path, map_location="cpu")
+
+
+def rng_state():
+    return {"py": random.getstate(), "np": np.random.get_state(), "torch": torch.get_rng_state()}
+
+
+def restore_rng(state):
+    random.setstate(state["py"])
+    np.random.set_state(state["np"])
+    torch.set_rng_state(state["torch"])
+
+
+def fail(msg):
+    print(f"error: {msg}", file=sys.stderr)
+    sys.exit(2)
