@@ -221,10 +221,10 @@ describe('image display', () => {
       core.fetchResource('asset.thumbnail', { assetId, size: 128 }),
     ];
 
-    it('a decompression bomb: IMAGE_UNREADABLE naming its size, before any pixel is decoded', async () => {
+    it('a decompression bomb: IMAGE_TOO_LARGE naming its size, before any pixel is decoded', async () => {
       for (const call of calls(asset('png-bomb.png').id)) {
         const e = await failure(call);
-        expect(e.code).toBe('IMAGE_UNREADABLE');
+        expect(e.code).toBe('IMAGE_TOO_LARGE');
         expect(e.message).toMatch(/20000×20000 pixels \(400 megapixels\), over the 300 megapixels/);
       }
     });

@@ -283,7 +283,10 @@ def export(cfg, models_dir):
         opset_version=13,
         input_names=["images"],
         output_names=["cls_logits", "bbox_regression", "centerness"],
-        dynamic_axes={n: {0: "batch"} for n in ("images", "cls_logits", "bbox_regression", "centerness")},
+        # Any height and width (multiples of 128, the largest stride): tiles are
+        # size x size, and a whole image can run in one pass to check tiling.
+        dynamic_axes={"images": {0: "batch", 2: "height", 3: "width"},
+                      **{n: {0: "batch", 1: "anchors"} for n in ("cls_logits", "bbox_regression", "centerness")}},
     )
     onnx.checker.check_model(onnx.load(onnx_path))
     reference(cfg, model, net, dest)
@@ -308,6 +311,7 @@ def export(cfg, models_dir):
             "window": "full-range",
             "mean": MEAN,
             "std": STD,
+            "dynamic": {"multiple": 128},
         },
         "outputs": {
             "decoder": "fcos",
@@ -323,7 +327,9 @@ def export(cfg, models_dir):
             "nms_iou": 0.6,
             "max_detections": 100,
         },
-        "tiling": {"tile": size, "overlap": 64, "above": 320},
+        # Large images: 512-pixel tiles at the scale of 256-pixel training crops
+        # of NEU images (1:1), overlapping by 64 (the dynamic input takes 512).
+        "tiling": {"tile": 512, "overlap": 64, "above": 320, "input": 512},
         "training": {
             "data": "NEU-DET (Song Kechen, Yan Yunhui; Northeastern University)",
             "split": "train.txt (1224 images); metrics on val.txt (216 images)",

@@ -242,7 +242,8 @@ def export(cfg, models_dir):
     net = ExportNet(model).eval()
     torch.onnx.export(
         net, torch.zeros(1, 3, size, size), onnx_path, opset_version=13, input_names=["images"],
-        output_names=["probabilities"], dynamic_axes={"images": {0: "batch"}, "probabilities": {0: "batch"}},
+        output_names=["probabilities"],
+        dynamic_axes={"images": {0: "batch", 2: "height", 3: "width"}, "probabilities": {0: "batch", 2: "height", 3: "width"}},
     )
     onnx.checker.check_model(onnx.load(onnx_path))
     split = load_split()
@@ -268,6 +269,7 @@ def export(cfg, models_dir):
         "input": {
             "name": "images", "layout": "NCHW", "channels": 3, "colour": "grey-replicated", "size": [size, size],
             "resize": "letterbox-top-left", "pad": MEAN[0], "window": "full-range", "mean": MEAN, "std": STD,
+            "dynamic": {"multiple": 32},
         },
         "outputs": {"decoder": "softmax-mask", "names": ["probabilities"], "background_index": 0},
         "postprocess": {

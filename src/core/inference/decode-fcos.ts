@@ -11,7 +11,8 @@ export interface FcosOutputs {
 }
 
 export interface FcosConfig {
-  inputSize: number;
+  inputW: number;
+  inputH: number;
   numClasses: number;
   strides: number[];
   anchorSizes: number[];
@@ -23,8 +24,8 @@ export interface FcosConfig {
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-export function anchorCount(cfg: Pick<FcosConfig, 'inputSize' | 'strides'>): number {
-  return cfg.strides.reduce((n, s) => n + Math.ceil(cfg.inputSize / s) ** 2, 0);
+export function anchorCount(cfg: Pick<FcosConfig, 'inputW' | 'inputH' | 'strides'>): number {
+  return cfg.strides.reduce((n, s) => n + Math.ceil(cfg.inputW / s) * Math.ceil(cfg.inputH / s), 0);
 }
 
 /**
@@ -39,9 +40,9 @@ export function decodeFcos(out: FcosOutputs, cfg: FcosConfig): Candidate[] {
   const all: Candidate[] = [];
   let base = 0;
   cfg.strides.forEach((stride, level) => {
-    const grid = Math.ceil(cfg.inputSize / stride);
+    const grid = Math.ceil(cfg.inputW / stride);
     const size = cfg.anchorSizes[level]!;
-    const n = grid * grid;
+    const n = grid * Math.ceil(cfg.inputH / stride);
     const scored: Array<{ a: number; c: number; score: number }> = [];
     for (let i = 0; i < n; i++) {
       const a = base + i;
@@ -57,9 +58,10 @@ export function decodeFcos(out: FcosOutputs, cfg: FcosConfig): Candidate[] {
       const cx = (i % grid) * stride;
       const cy = Math.floor(i / grid) * stride;
       const r = a * 4;
-      const clip = (v: number) => Math.min(cfg.inputSize, Math.max(0, v));
+      const clipX = (v: number) => Math.min(cfg.inputW, Math.max(0, v));
+      const clipY = (v: number) => Math.min(cfg.inputH, Math.max(0, v));
       all.push({
-        box: [clip(cx - out.reg[r]! * size), clip(cy - out.reg[r + 1]! * size), clip(cx + out.reg[r + 2]! * size), clip(cy + out.reg[r + 3]! * size)],
+        box: [clipX(cx - out.reg[r]! * size), clipY(cy - out.reg[r + 1]! * size), clipX(cx + out.reg[r + 2]! * size), clipY(cy + out.reg[r + 3]! * size)],
         score,
         cls: c,
       });

@@ -22,11 +22,11 @@ const RLE_MAX_PIXELS = 4_000_000;
  * over the tile's core, sampling the model output at each source pixel's
  * centre (nearest model pixel).
  */
-export function stitchMasks(canvas: MaskCanvas, tile: Tile, probs: Float32Array, manifest: ModelManifest): void {
-  const [size] = manifest.input.size;
-  const plane = size * size;
+export function stitchMasks(canvas: MaskCanvas, tile: Tile, probs: Float32Array): void {
+  const size = tile.inW;
+  const plane = tile.inW * tile.inH;
   const K = probs.length / plane;
-  const { w: cw, h: ch } = contentSize(tile, size);
+  const { w: cw, h: ch } = contentSize(tile);
   const x0 = Math.max(tile.x, Math.floor(tile.core.x1));
   const x1 = Math.min(tile.x + tile.w, Math.ceil(tile.core.x2));
   const y0 = Math.max(tile.y, Math.floor(tile.core.y1));

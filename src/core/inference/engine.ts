@@ -6,7 +6,7 @@ import type { InstalledModel, ModelCatalog } from './catalog.ts';
 import { thresholdFor, type ModelManifest } from './manifest.ts';
 import { classNms } from './nms.ts';
 import type { InferenceRequest, InferenceResponse, RawFinding, SharedPixels } from './protocol.ts';
-import { planTiles, tilingFor, type Tile, type TilingRule } from './tiling.ts';
+import { planTiles, tilingFor, wholeImage, type Tile, type TilingRule } from './tiling.ts';
 
 export interface Finding {
   class: string;
@@ -44,6 +44,8 @@ export interface DetectSettings {
   threshold?: number;
   /** Override the manifest's tiling (tests, evaluation). */
   tiling?: Partial<TilingRule>;
+  /** Run the whole image in one pass at the tiles' scale instead of tiling it (models with a dynamic input size only). */
+  whole?: boolean;
 }
 
 export interface EngineOptions {
@@ -108,7 +110,14 @@ export class DetectionEngine {
   async detectPixels(img: DecodedImage, model: InstalledModel, settings: DetectSettings = {}): Promise<ImageFindings> {
     const started = performance.now();
     const m = model.manifest;
-    const tiles = planTiles(img.width, img.height, m.input.size[0], tilingFor(m, settings.tiling));
+    const rule = tilingFor(m, settings.tiling);
+    let tiles: Tile[];
+    if (settings.whole) {
+      if (!m.input.dynamic) throw new ChittiError('INVALID_INPUT', `Model ${m.id} takes only ${m.input.size[0]}-pixel inputs; it cannot run on a whole image in one pass.`);
+      tiles = [wholeImage(img.width, img.height, m.input.size[0], rule, m.input.dynamic.multiple)];
+    } else {
+      tiles = planTiles(img.width, img.height, m.input.size[0], rule);
+    }
     const image = share(img);
     const parts = m.task === 'detect' ? chunk(tiles, this.poolSize) : [tiles];
     const responses = await Promise.all(parts.map((t) => this.run({ model: { dir: model.dir, manifest: m }, image, tiles: t, threshold: settings.threshold })));

@@ -22,6 +22,8 @@ const InputSchema = z.object({
   window: z.literal('full-range'),
   mean: z.tuple([z.number(), z.number(), z.number()]),
   std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
+  /** The ONNX input takes any height and width (multiples of `multiple`), not only `size`: a whole image can run in one pass. */
+  dynamic: z.object({ multiple: z.number().int().positive() }).optional(),
 });
 
 const FcosOutputs = z.object({
@@ -64,12 +66,22 @@ export const ManifestSchema = z.object({
    * larger ones (radiographs) are cut into `tile`-pixel squares overlapping by
    * `overlap`, each scaled to the input size. Source pixels, not model pixels.
    */
-  tiling: z.object({ tile: z.number().int().min(32), overlap: z.number().int().min(0), above: z.number().int().min(32) }),
+  tiling: z.object({
+    tile: z.number().int().min(32),
+    overlap: z.number().int().min(0),
+    above: z.number().int().min(32),
+    /** Model pixels a tile is scaled to (dynamic-size models only; default: the input size). Larger tiles waste less on overlaps. */
+    input: z.number().int().min(32).optional(),
+  }),
   training: z.record(z.string(), z.unknown()).default({}),
   metrics: z.record(z.string(), z.unknown()).default({}),
   licence: z.string().min(1),
   sha256: Sha256,
 }).refine((m) => m.tiling.overlap < m.tiling.tile, { message: 'tiling.overlap must be smaller than tiling.tile', path: ['tiling', 'overlap'] })
+  .refine((m) => m.tiling.input === undefined || m.input.dynamic !== undefined, { message: 'tiling.input needs a model with a dynamic input size', path: ['tiling', 'input'] })
+  .refine((m) => m.tiling.input === undefined || m.input.dynamic === undefined || m.tiling.input % m.input.dynamic.multiple === 0, {
+    message: 'tiling.input must be a multiple of input.dynamic.multiple', path: ['tiling', 'input'],
+  })
   .refine((m) => Object.keys(m.postprocess.class_thresholds).every((c) => m.classes.includes(c)), {
     message: 'class_thresholds names a class the model does not have', path: ['postprocess', 'class_thresholds'],
   });

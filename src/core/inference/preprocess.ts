@@ -76,19 +76,19 @@ function axisTaps(n: number, m: number, scale: number): Taps {
 }
 
 /** Pixels of the model input the tile's content covers (the rest is padding). */
-export function contentSize(tile: Tile, input: number): { w: number; h: number } {
-  return { w: Math.min(input, Math.max(1, Math.round(tile.w * tile.scale))), h: Math.min(input, Math.max(1, Math.round(tile.h * tile.scale))) };
+export function contentSize(tile: Tile): { w: number; h: number } {
+  return { w: Math.min(tile.inW, Math.max(1, Math.round(tile.w * tile.scale))), h: Math.min(tile.inH, Math.max(1, Math.round(tile.h * tile.scale))) };
 }
 
 /**
  * Writes one tile as a normalised NCHW image into `out` at `offset`
- * (3 × size × size floats): window, resample, letterbox (top-left), then the
+ * (3 × inH × inW floats): window, resample, letterbox (top-left), then the
  * manifest's mean/std, grey replicated into the three channels.
  */
 export function writeTile(px: Pixels, tile: Tile, manifest: ModelManifest, out: Float32Array, offset: number): void {
-  const [size] = manifest.input.size;
-  const plane = size * size;
-  const { w: cw, h: ch } = contentSize(tile, size);
+  const size = tile.inW;
+  const plane = tile.inW * tile.inH;
+  const { w: cw, h: ch } = contentSize(tile);
   const tx = axisTaps(tile.w, cw, tile.scale);
   const ty = axisTaps(tile.h, ch, tile.scale);
   // Horizontal pass per source row needed, cached by row (each used by a few outputs).

@@ -53,7 +53,7 @@ export async function compareWithReference(model: InstalledModel, read: (file: s
     for (let b = 0; b < n; b++) {
       const slice = (a: Float32Array) => a.subarray((a.length / n) * b, (a.length / n) * (b + 1));
       const ours = decodeFcos({ cls: slice(cls!), reg: slice(reg!), ctr: slice(ctr!) }, {
-        inputSize: m.input.size[0], numClasses: m.classes.length, strides: m.outputs.strides, anchorSizes: m.outputs.anchor_sizes,
+        inputW: ref.shape[3]!, inputH: ref.shape[2]!, numClasses: m.classes.length, strides: m.outputs.strides, anchorSizes: m.outputs.anchor_sizes,
         candidateThreshold: 0.01, topk: 1000, nmsIou: 0.6, maxDetections: 100,
       });
       const theirs = ref.detections[b]!;

@@ -8,6 +8,9 @@ import type { Tile } from './tiling.ts';
 import type { ort } from './session.ts';
 
 type Session = ort.InferenceSession;
+
+/** Four 256×256 inputs. */
+const MAX_BATCH_PIXELS = 4 * 256 * 256;
 type TensorCtor = typeof ort.Tensor;
 
 /** Runs `tiles` through the session `batch` at a time; calls `each` with every tile's outputs. */
@@ -15,13 +18,18 @@ async function forEachOutput(
   session: Session, Tensor: TensorCtor, manifest: ModelManifest, px: Pixels, tiles: Tile[], batch: number,
   each: (tile: Tile, outputs: Float32Array[], index: number) => void,
 ): Promise<void> {
-  const [size] = manifest.input.size;
-  const per = 3 * size * size;
-  for (let start = 0; start < tiles.length; start += batch) {
-    const group = tiles.slice(start, start + batch);
+  for (let start = 0; start < tiles.length;) {
+    // A batch holds tiles of one input size (all of them, except a whole-image pass).
+    const first = tiles[start]!;
+    // Batches are capped in pixels too: a batch of large tiles only adds activation memory.
+    const most = Math.max(1, Math.min(batch, Math.floor(MAX_BATCH_PIXELS / (first.inW * first.inH))));
+    let end = start + 1;
+    while (end < tiles.length && end - start < most && tiles[end]!.inW === first.inW && tiles[end]!.inH === first.inH) end++;
+    const group = tiles.slice(start, end);
+    const per = 3 * first.inW * first.inH;
     const input = new Float32Array(group.length * per);
     group.forEach((t, i) => writeTile(px, t, manifest, input, i * per));
-    const result = await session.run({ [manifest.input.name]: new Tensor('float32', input, [group.length, 3, size, size]) });
+    const result = await session.run({ [manifest.input.name]: new Tensor('float32', input, [group.length, 3, first.inH, first.inW]) });
     const outs = manifest.outputs.names.map((n) => {
       const t = result[n];
       if (!t || t.type !== 'float32') throw new Error(`output ${n} is missing or not float32`);
@@ -33,6 +41,7 @@ async function forEachOutput(
         return o.subarray(i * len, (i + 1) * len);
       }), start + i);
     });
+    start = end;
   }
 }
 
@@ -47,13 +56,13 @@ export async function detectTiles(session: Session, Tensor: TensorCtor, manifest
   if (manifest.outputs.decoder !== 'fcos') throw new Error('not a detection model');
   const o = manifest.outputs;
   const p = manifest.postprocess;
-  const cfg = {
-    inputSize: manifest.input.size[0], numClasses: manifest.classes.length, strides: o.strides, anchorSizes: o.anchor_sizes,
+  const base = {
+    numClasses: manifest.classes.length, strides: o.strides, anchorSizes: o.anchor_sizes,
     candidateThreshold: p.candidate_threshold, topk: p.topk_candidates, nmsIou: p.nms_iou, maxDetections: p.max_detections,
   };
   const found: RawFinding[] = [];
   await forEachOutput(session, Tensor, manifest, px, tiles, batch, (tile, [cls, reg, ctr]) => {
-    for (const c of decodeFcos({ cls: cls!, reg: reg!, ctr: ctr! }, cfg)) {
+    for (const c of decodeFcos({ cls: cls!, reg: reg!, ctr: ctr! }, { ...base, inputW: tile.inW, inputH: tile.inH })) {
       const s = tile.scale;
       const box: [number, number, number, number] = [
         Math.min(tile.x + tile.w, tile.x + c.box[0] / s), Math.min(tile.y + tile.h, tile.y + c.box[1] / s),
@@ -72,7 +81,7 @@ export async function segmentTiles(
 ): Promise<{ findings: RawFinding[]; defectScore: number }> {
   const canvas: MaskCanvas = { width: px.width, height: px.height, label: new Uint8Array(px.width * px.height), prob: new Float32Array(px.width * px.height), defectScore: 0 };
   await forEachOutput(session, Tensor, manifest, px, tiles, batch, (tile, [probs]) => {
-    stitchMasks(canvas, tile, probs!, manifest);
+    stitchMasks(canvas, tile, probs!);
   });
   return { findings: maskFindings(canvas, manifest, threshold, tiles[0]?.scale ?? 1), defectScore: canvas.defectScore };
 }

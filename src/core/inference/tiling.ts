@@ -7,6 +7,9 @@ export interface Tile {
   w: number;
   h: number;
   scale: number;
+  /** The model input this tile is written into (pixels): the manifest's size, or the padded whole image for `wholeImage`. */
+  inW: number;
+  inH: number;
   /**
    * The part of the image this tile answers for: a finding whose centre lies
    * here is kept from this tile, and from no other. The cores of all tiles
@@ -20,6 +23,8 @@ export interface TilingRule {
   tile: number;
   overlap: number;
   above: number;
+  /** Model pixels per tile side (default: the model's input size). */
+  input?: number;
 }
 
 /** Tile origins along one axis: every `tile - overlap`, the last one flush with the end. */
@@ -49,8 +54,9 @@ function cores(starts: number[], tile: number, length: number): Array<[number, n
  */
 export function planTiles(width: number, height: number, input: number, rule: TilingRule): Tile[] {
   if (Math.max(width, height) <= rule.above) {
-    return [{ x: 0, y: 0, w: width, h: height, scale: input / Math.max(width, height), core: { x1: 0, y1: 0, x2: width, y2: height } }];
+    return [{ x: 0, y: 0, w: width, h: height, scale: input / Math.max(width, height), inW: input, inH: input, core: { x1: 0, y1: 0, x2: width, y2: height } }];
   }
+  const tileInput = rule.input ?? input;
   const xs = origins(width, rule.tile, rule.overlap);
   const ys = origins(height, rule.tile, rule.overlap);
   const cx = cores(xs, rule.tile, width);
@@ -62,10 +68,22 @@ export function planTiles(width: number, height: number, input: number, rule: Ti
       const h = Math.min(rule.tile, height - y);
       const [x1, x2] = cx[i]!;
       const [y1, y2] = cy[j]!;
-      tiles.push({ x, y, w, h, scale: input / rule.tile, core: { x1, y1, x2, y2 } });
+      tiles.push({ x, y, w, h, scale: tileInput / rule.tile, inW: tileInput, inH: tileInput, core: { x1, y1, x2, y2 } });
     });
   });
   return tiles;
 }
 
 export const tilingFor = (m: ModelManifest, override?: Partial<TilingRule>): TilingRule => ({ ...m.tiling, ...override });
+
+/**
+ * The whole image in one pass at the tiles' scale (models exported with a
+ * dynamic input size only), padded to a multiple of `multiple` (the largest
+ * stride) so every feature level has whole cells. Used to check that tiling
+ * changes nothing, and for evaluation.
+ */
+export function wholeImage(width: number, height: number, input: number, rule: TilingRule, multiple: number): Tile {
+  const scale = (rule.input ?? input) / rule.tile;
+  const up = (v: number) => Math.max(multiple, Math.ceil((v * scale) / multiple) * multiple);
+  return { x: 0, y: 0, w: width, h: height, scale, inW: up(width), inH: up(height), core: { x1: 0, y1: 0, x2: width, y2: height } };
+}

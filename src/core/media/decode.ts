@@ -37,7 +37,7 @@ export const dicomNotYet = () =>
 
 function tooManyPixels(width: number, height: number, maxPixels: number): ChittiError {
   const mp = (n: number) => `${(n / 1e6).toFixed(1).replace(/\.0$/, '')} megapixels`;
-  return unreadable(`The image is ${width}×${height} pixels (${mp(width * height)}), over the ${mp(maxPixels)} Chitti displays.`);
+  return new ChittiError('IMAGE_TOO_LARGE', `The image is ${width}×${height} pixels (${mp(width * height)}), over the ${mp(maxPixels)} Chitti decodes.`);
 }
 
 /** Checks the declared size before any pixel is decoded, so a decompression bomb costs nothing. */
@@ -61,7 +61,7 @@ export function unreadableFrom(e: unknown, stage: 'header' | 'pixels' = 'header'
   const first = (raw.split('\n').find((l) => l.trim() !== '') ?? '').replace(/[^\x20-\x7e]/g, '').trim().slice(0, 160);
   const detail = first && !/^unknown error$/i.test(first) ? ` (decoder: ${first})` : '';
   const text = raw.toLowerCase();
-  if (text.includes('exceeds pixel limit')) return unreadable(`The image has more pixels than Chitti displays${detail}.`);
+  if (text.includes('exceeds pixel limit')) return new ChittiError('IMAGE_TOO_LARGE', `The image has more pixels than Chitti decodes${detail}.`);
   if (text.includes('unsupported image format')) return unreadable('The file is not in an image format Chitti can display.');
   if (text.includes('corrupt header')) return unreadable(`The image is corrupt: its header cannot be read${detail}.`);
   if (stage === 'pixels' || /premature end|truncat|unexpected end|not enough|short read|bad seek|out of data|read error|eof/.test(text)) {

@@ -115,7 +115,7 @@ export class ImageCache {
         done.set(key, value, bytes);
         return value;
       } catch (e) {
-        if (e instanceof ChittiError && e.code === 'IMAGE_UNREADABLE') this.rememberFailure(sha256, e);
+        if (e instanceof ChittiError && (e.code === 'IMAGE_UNREADABLE' || e.code === 'IMAGE_TOO_LARGE')) this.rememberFailure(sha256, e);
         throw e;
       } finally {
         inFlight.delete(key);

@@ -29,7 +29,7 @@ export type ImageAsset = Pick<Asset, 'id' | 'kind' | 'mime' | 'sha256' | 'size'>
 export const MAX_DISPLAY_BYTES = 1024 ** 3;
 
 export interface MediaOptions {
-  /** Largest image (width × height) that is decoded; larger ones are IMAGE_UNREADABLE. */
+  /** Largest image (width × height) that is decoded; larger ones are IMAGE_TOO_LARGE. */
   maxPixels?: number;
   /** The cache to use (default: a new one with the default bounds). */
   cache?: ImageCache;

@@ -23,6 +23,8 @@ export const ERROR_CODES = [
   'NOT_AN_IMAGE',
   'IMAGE_UNREADABLE',
   'PAYLOAD_TOO_LARGE',
+  /** An image declares more pixels than Chitti decodes (a decompression bomb, or a scan beyond any real one). */
+  'IMAGE_TOO_LARGE',
   /** No installed model has that id. */
   'MODEL_NOT_FOUND',
   /** A model's manifest is invalid, or its ONNX file cannot be loaded or does not have the inputs and outputs the manifest declares. */
@@ -59,6 +61,14 @@ export const FILE_ERROR_CODES = [
   'WORKER_CRASHED',
   /** An upload (`uploads.begin`) whose bytes never arrived: the sender went away or Chitti restarted; add the file again. */
   'UPLOAD_INTERRUPTED',
+  /** Detection: the image cannot be decoded (truncated, corrupt, too many pixels, a format not supported yet). */
+  'IMAGE_UNREADABLE',
+  /** Detection: the asset is a document, not an image. */
+  'NOT_AN_IMAGE',
+  /** Detection: the model failed on this image (e.g. its worker crashed); the other images go on. */
+  'INFERENCE_FAILED',
+  /** Detection: the stored original is damaged or missing (it no longer matches its sha256). */
+  'STORE_CORRUPT',
 ] as const;
 export const FileErrorCodeSchema = z.enum(FILE_ERROR_CODES);
 export type FileErrorCode = z.infer<typeof FileErrorCodeSchema>;
