@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testModelsDir } from '../helpers/models.ts';
 import { runCli, SHARED_DATA, tempDir } from '../helpers/workspace.ts';
 
 /** Every connect() the process tree made, from an strace log. */
@@ -17,14 +18,14 @@ describe('offline by default', () => {
   });
   afterAll(() => tmp.cleanup());
 
-  it('init, job create and an import open no network connection', async () => {
+  it('init, job create, an import and detection open no network connection', async () => {
     const ws = path.join(tmp.dir, 'ws');
     const src = path.join(tmp.dir, 'in');
     await mkdir(src);
     await copyFile(path.join(SHARED_DATA, 'neu-det/images/rolled-in_scale_100.jpg'), path.join(src, 'a.jpg'));
     await copyFile(path.join(SHARED_DATA, 'reports/bridge-element-inspection-synthetic.pdf'), path.join(src, 'b.pdf'));
     const traced = (name: string, ...args: string[]) =>
-      runCli(['--data-dir', ws, ...args], {}, { prefix: ['strace', '-f', '-qq', '-e', 'trace=connect', '-o', path.join(tmp.dir, `${name}.trace`)] });
+      runCli(['--data-dir', ws, ...args], { CHITTI_MODELS_DIR: testModelsDir() }, { prefix: ['strace', '-f', '-qq', '-e', 'trace=connect', '-o', path.join(tmp.dir, `${name}.trace`)] });
 
     expect((await traced('init', 'init')).code).toBe(0);
     const created = await traced('job', 'job', 'create', '--name', 'Offline');
@@ -32,8 +33,11 @@ describe('offline by default', () => {
     const imported = await traced('import', 'import', src, '--job', created.stdout.trim());
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toMatch(/2 imported/);
+    const detected = await traced('detect', 'detect', path.join(src, 'a.jpg'));
+    expect(detected.code, detected.stderr).toBe(0);
+    expect(JSON.parse(detected.stdout)).toMatchObject({ width: 200, detections: expect.any(Array) });
 
-    for (const name of ['init', 'job', 'import']) {
+    for (const name of ['init', 'job', 'import', 'detect']) {
       const trace = await readFile(path.join(tmp.dir, `${name}.trace`), 'utf8');
       expect(networkConnects(trace), name).toEqual([]);
     }
