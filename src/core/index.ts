@@ -12,6 +12,9 @@ import { createHandlers } from './app/handlers.ts';
 import { createFetchResource, createResourceHandlers } from './app/resources.ts';
 import { createUnitOfWork } from './app/unit-of-work.ts';
 import { deriveKey } from './crypto/derive.ts';
+import { ModelCatalog, type InstalledModel } from './inference/catalog.ts';
+import { DetectionEngine } from './inference/engine.ts';
+import type { InferenceWorkerData } from './inference/protocol.ts';
 import { KEY_FILE_NAME, createMasterKey, loadMasterKey } from './crypto/key-file.ts';
 import { migrate, schemaVersion } from './db/migrate.ts';
 import { openDatabase } from './db/open.ts';
@@ -45,8 +48,21 @@ export interface CoreOptions {
   importDelayMs?: number;
   /** Decoded images and thumbnails kept for display (default: a new cache, 512 MiB + 64 MiB); pass one to share it or read its stats. */
   imageCache?: ImageCache;
-  /** Largest image (width × height) decoded for display (default 300 million pixels). */
+  /** Largest image (width × height) decoded for display or detection (default 300 million pixels). */
   maxImagePixels?: number;
+  /**
+   * Folders of installed models, searched in order (default: `<dataDir>/models`
+   * as 'user' only). Hosts put their built-in folder first, then the user one.
+   */
+  modelDirs?: Array<{ dir: string; origin: InstalledModel['origin'] }>;
+  inference?: {
+    /** Inference worker threads, i.e. images analysed at once (default: the number of cores less one, at least 1). */
+    poolSize?: number;
+    /** Test-only fault injection: an inference worker exits on an image of exactly this size. */
+    crashOnSize?: { width: number; height: number };
+  };
+  /** Test-only fault injection: pause before each image a detect task analyses. */
+  detectDelayMs?: number;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 ** 3;
@@ -118,15 +134,29 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
   };
   // Uploads are encrypted on this thread (AES-GCM streams cheaply, one chunk per await); paths go to workers.
   const uploads = new UploadService({ db, write, store, maxBytes });
+
+  // Models are found when first needed; inference workers start with the first image and stop when the queue is idle.
+  const catalog = new ModelCatalog(options.modelDirs ?? [{ dir: path.join(dataDir, 'models'), origin: 'user' }]);
+  const inferenceData: InferenceWorkerData = {
+    intraOpThreads: 1, batch: 4, ...(options.inference?.crashOnSize ? { crashOnSize: options.inference.crashOnSize } : {}),
+  };
+  const engine = new DetectionEngine({
+    catalog,
+    spawn: () => ports.workers('inference', inferenceData),
+    poolSize: Math.max(1, options.inference?.poolSize ?? availableParallelism() - 1),
+    maxPixels: options.maxImagePixels,
+  });
+
   const runner = new TaskRunner({
     db, write, logger, concurrency,
     createPool: () => new WorkerPool<IngestRequest, IngestResponse>(() => ports.workers('ingest', workerData), concurrency),
     isLiveUpload: (taskId) => uploads.isLive(taskId),
+    detect: { engine, store, delayMs: options.detectDelayMs ?? 0 },
   });
 
   const media = new MediaService(store, { cache: options.imageCache ?? new ImageCache(), maxPixels: options.maxImagePixels });
   const handlers = createHandlers({
-    db, write, runner, uploads, audit, media,
+    db, write, runner, uploads, audit, media, engine,
     info: { version: VERSION, dataDir, keyMethod: master.method, schemaVersion: () => schemaVersion(db) },
   });
   const { dispatch, dispatchUnknown } = createDispatch(handlers, logger);
@@ -150,6 +180,7 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
       closed ??= (async () => {
         await uploads.close();
         await runner.stop();
+        await engine.close();
         await audit.flush();
         listeners.clear();
         db.close();

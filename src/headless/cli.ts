@@ -4,12 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import type { Core } from '../core/app/core-api.ts';
 import { ChittiError, VERSION } from '../core/index.ts';
-import type { ErrorShape, ProcedureName, ProcedureOutput, Task, TaskItem } from '../shared/contract/index.ts';
+import type { Analysis, ErrorShape, ProcedureName, ProcedureOutput, Task, TaskItem } from '../shared/contract/index.ts';
+import type { DetectOptions } from './detect-command.ts';
 import { EXIT, exitCodeFor } from './exit-codes.ts';
 import { formatItem, formatJob, formatTaskSummary, table } from './format.ts';
 import { defaultDataDir, openHeadlessCore, type HeadlessCoreOptions } from './host.ts';
 import { startHttpServer } from './http-server.ts';
-import { watchImport } from './import-progress.ts';
+import { watchTask } from './import-progress.ts';
 import { registerModelCommands } from './model-commands.ts';
 
 class CliFailure extends Error {
@@ -122,12 +123,12 @@ export function buildProgram(run: (fn: (core: Core, opts: GlobalOptions) => Prom
     .action((paths: string[], o: { job: string; progress: boolean }) =>
       run(async (core, opts) => {
         const task = await call(core, 'assets.import', { jobId: o.job, paths: paths.map((p) => path.resolve(p)) });
-        const finished = await watchImport(core, task, { progress: o.progress && !opts.json });
+        const finished = await watchTask(core, task, { progress: o.progress && !opts.json });
         return reportImport(core, finished, opts);
       }),
     );
 
-  const tasks = program.command('tasks').description('background tasks (imports)');
+  const tasks = program.command('tasks').description('background tasks (imports, detection)');
   tasks.command('list').option('--active', 'only queued or running tasks').action((o: { active?: boolean }) =>
     run(async (core, opts) => {
       const { tasks: list } = await call(core, 'tasks.list', { active: Boolean(o.active) });
@@ -143,7 +144,7 @@ export function buildProgram(run: (fn: (core: Core, opts: GlobalOptions) => Prom
       print(opts, { task, items }, () => [formatTaskSummary(task), ...items.map(formatItem)].join('\n'));
     }),
   );
-  tasks.command('resume [taskId]').description('finish tasks that a stopped or killed process left unfinished').action((taskId: string | undefined) =>
+  tasks.command('resume [taskId]').description('finish tasks that a stopped or killed process left unfinished (named: also a detection stopped by a model problem)').action((taskId: string | undefined) =>
     run(async (core, opts) => {
       const { resumed } = await call(core, 'tasks.resume', taskId ? { taskId } : {});
       if (resumed.length === 0) {
@@ -153,8 +154,8 @@ export function buildProgram(run: (fn: (core: Core, opts: GlobalOptions) => Prom
       let code: number = EXIT.OK;
       for (const id of resumed) {
         const task = await call(core, 'tasks.get', { taskId: id });
-        const finished = await watchImport(core, task, { progress: !opts.json });
-        code = Math.max(code, await reportImport(core, finished, opts));
+        const finished = await watchTask(core, task, { progress: !opts.json });
+        code = Math.max(code, await (finished.kind === 'detect' ? reportDetect(core, finished, opts) : reportImport(core, finished, opts)));
       }
       return code;
     }),
@@ -212,6 +213,7 @@ export function buildProgram(run: (fn: (core: Core, opts: GlobalOptions) => Prom
       standaloneExit = r ?? EXIT.OK;
     },
     run,
+    detectJob: (core, jobId, o, json) => detectJob(core, jobId, o, { json }),
   });
 
   return program;
@@ -243,6 +245,58 @@ async function reportImport(core: Core, task: Task, opts: GlobalOptions): Promis
   return task.failed > 0 ? EXIT.PARTIAL : EXIT.OK;
 }
 
+/** Test-only fault injection from the environment: delays before each imported file / analysed image, an inference worker crash (WxH). */
+function debugOptions(env: NodeJS.ProcessEnv): HeadlessCoreOptions {
+  const crash = /^(\d+)x(\d+)$/.exec(env.CHITTI_DEBUG_CRASH_ON_SIZE ?? '');
+  return {
+    importDelayMs: Number(env.CHITTI_DEBUG_IMPORT_DELAY_MS ?? 0),
+    detectDelayMs: Number(env.CHITTI_DEBUG_DETECT_DELAY_MS ?? 0),
+    ...(crash ? { inference: { crashOnSize: { width: Number(crash[1]), height: Number(crash[2]) } } } : {}),
+  };
+}
+
+/** `chitti detect --job ID`: a detect task on the job's images, followed to its end, then a summary. */
+async function detectJob(core: Core, jobId: string, o: DetectOptions, opts: GlobalOptions): Promise<number> {
+  if (o.out !== undefined || o.workers !== undefined) {
+    throw new ChittiError('INVALID_INPUT', '--out and --workers apply to files; with --job the results are stored in the workspace (see `chitti tasks show`).');
+  }
+  const task = await call(core, 'detect.start', {
+    jobId, modelId: o.model, threshold: o.threshold === undefined ? undefined : Number(o.threshold),
+  });
+  const finished = await watchTask(core, task, { progress: !opts.json });
+  return reportDetect(core, finished, opts);
+}
+
+/** Images analysed, failed (with why) and findings per class of a detect task; exit 6 when an image failed. */
+async function reportDetect(core: Core, task: Task, opts: GlobalOptions): Promise<number> {
+  const failed = await itemsOf(core, task.id, 'failed');
+  const analyses = await allRows(async (limit, offset) => {
+    const r = await call(core, 'analyses.list', { taskId: task.id, limit, offset });
+    return { rows: r.analyses, total: r.total };
+  });
+  const done = analyses.filter((a) => a.status === 'done');
+  const perClass: Record<string, number> = {};
+  for (const a of done) for (const [c, n] of Object.entries(a.classCounts)) perClass[c] = (perClass[c] ?? 0) + n;
+  const models = [...new Set(analyses.map((a: Analysis) => `${a.modelId} ${a.modelVersion}`))];
+  const findings = Object.values(perClass).reduce((s, n) => s + n, 0);
+  print(opts, { task, model: models[0] ?? null, findings: perClass, failed }, () =>
+    [
+      formatTaskSummary(task) + (models.length ? `, model ${models.join(', ')}` : ''),
+      findings === 0 ? 'No findings.' : `${findings} finding${findings === 1 ? '' : 's'}: ${Object.entries(perClass).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${n} ${c}`).join(', ')}`,
+      ...(failed.length ? ['Not analysed:', ...failed.map((i) => `  ${i.name}  ${i.errorCode}: ${i.message}`)] : []),
+      ...(task.status === 'failed' && task.processed < task.total
+        ? [`${task.total - task.processed} image${task.total - task.processed === 1 ? '' : 's'} not analysed yet: fix the problem, then \`chitti tasks resume ${task.id}\`.`]
+        : []),
+    ].join('\n'),
+  );
+  if (task.status === 'cancelled') return EXIT.INTERRUPTED;
+  if (task.status === 'failed') {
+    process.stderr.write(`chitti: ${task.errorCode ?? 'INTERNAL'}: ${task.error ?? 'the task failed'}\n`);
+    return task.errorCode ? exitCodeFor(task.errorCode) : EXIT.FAILURE;
+  }
+  return task.failed > 0 ? EXIT.PARTIAL : EXIT.OK;
+}
+
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.OK;
@@ -250,7 +304,7 @@ export async function main(argv: string[]): Promise<number> {
     const opts = program.opts<GlobalOptions>();
     let core: Core | null = null;
     try {
-      core = await openHeadlessCore({ ...coreOptions, dataDir: opts.dataDir, importDelayMs: Number(process.env.CHITTI_DEBUG_IMPORT_DELAY_MS ?? 0) });
+      core = await openHeadlessCore({ ...coreOptions, dataDir: opts.dataDir, ...debugOptions(process.env) });
       exitCode = (await fn(core, opts)) ?? EXIT.OK;
     } catch (e) {
       if (e instanceof CliFailure) throw e;

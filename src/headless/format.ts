@@ -20,6 +20,9 @@ export function formatJob(job: Job): string {
 }
 
 export function formatTaskSummary(task: Task): string {
+  if (task.kind === 'detect') {
+    return `${task.analysed} analysed, ${task.failed} failed, of ${task.total} image${task.total === 1 ? '' : 's'} (task ${task.id}, ${task.status})`;
+  }
   return `${task.imported} imported, ${task.duplicates} duplicate${task.duplicates === 1 ? '' : 's'}, ${task.failed} failed, of ${task.total} file${task.total === 1 ? '' : 's'} (task ${task.id}, ${task.status})`;
 }
 

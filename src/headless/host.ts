@@ -4,6 +4,7 @@ import { createCore, type CoreOptions } from '../core/index.ts';
 import type { Core } from '../core/app/core-api.ts';
 import type { Logger } from '../core/ports.ts';
 import { headlessKeyStore, type HeadlessKeyOptions } from './key-store.ts';
+import { headlessModelDirs } from './models.ts';
 import { sourceWorkers } from './workers.ts';
 
 /** Where the CLI keeps its workspace unless --data-dir or CHITTI_HOME says otherwise. */
@@ -32,16 +33,18 @@ export interface HeadlessCoreOptions extends CoreOptions {
   logger?: Logger;
 }
 
+
 export function openHeadlessCore(options: HeadlessCoreOptions = {}): Promise<Core> {
-  const { dataDir, key, logger, ...coreOptions } = options;
+  const { dataDir: given, key, logger, ...coreOptions } = options;
+  const dataDir = given ?? defaultDataDir();
   return createCore(
     {
-      dataDir: dataDir ?? defaultDataDir(),
+      dataDir,
       keyStore: headlessKeyStore(key),
       workers: sourceWorkers,
       actor: () => process.env.CHITTI_ACTOR ?? os.userInfo().username,
       logger: logger ?? stderrLogger(),
     },
-    coreOptions,
+    { modelDirs: headlessModelDirs(dataDir), ...coreOptions },
   );
 }

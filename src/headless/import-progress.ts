@@ -3,18 +3,20 @@ import type { Core } from '../core/app/core-api.ts';
 import type { Task } from '../shared/contract/index.ts';
 
 /**
- * Follows an import until it ends, drawing a progress bar on a terminal and a
- * line per file otherwise (CI logs, pipes). Ctrl+C cancels the task: files
- * already imported stay, the rest are marked cancelled.
+ * Follows a task (an import, a detect task) until it ends, drawing a progress
+ * bar on a terminal and a line per file otherwise (CI logs, pipes). Ctrl+C
+ * cancels the task: files already imported (images already analysed) stay,
+ * the rest are marked cancelled.
  */
-export async function watchImport(core: Core, task: Task, options: { progress: boolean }): Promise<Task> {
+export async function watchTask(core: Core, task: Task, options: { progress: boolean }): Promise<Task> {
   const tty = process.stderr.isTTY === true;
+  const detect = task.kind === 'detect';
   const bar = options.progress && tty
-    ? new SingleBar({ format: 'Importing [{bar}] {percentage}% | {value}/{total} | {name}', stream: process.stderr, hideCursor: true })
+    ? new SingleBar({ format: `${detect ? 'Analysing' : 'Importing'} [{bar}] {percentage}% | {value}/{total} | {name}`, stream: process.stderr, hideCursor: true })
     : null;
   let started = false;
   const onSigint = () => {
-    process.stderr.write('\nCancelling: files already imported are kept…\n');
+    process.stderr.write(detect ? '\nCancelling: images already analysed are kept…\n' : '\nCancelling: files already imported are kept…\n');
     void core.dispatch('tasks.cancel', { taskId: task.id });
   };
   process.once('SIGINT', onSigint);
@@ -53,3 +55,6 @@ export async function watchImport(core: Core, task: Task, options: { progress: b
     process.off('SIGINT', onSigint);
   }
 }
+
+/** An import's progress (see watchTask). */
+export const watchImport = watchTask;

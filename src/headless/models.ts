@@ -11,10 +11,14 @@ export const BUILT_IN_MODELS = fileURLToPath(new URL('../../models', import.meta
 
 /** Built-in models, then the workspace's own (`<data>/models`). `CHITTI_MODELS_DIR` replaces the built-in folder (tests, evaluation of a new export). */
 export function headlessCatalog(dataDir: string, env: NodeJS.ProcessEnv = process.env): ModelCatalog {
-  return new ModelCatalog([
+  return new ModelCatalog(headlessModelDirs(dataDir, env));
+}
+
+export function headlessModelDirs(dataDir: string, env: NodeJS.ProcessEnv = process.env): Array<{ dir: string; origin: 'built-in' | 'user' }> {
+  return [
     { dir: env.CHITTI_MODELS_DIR ? path.resolve(env.CHITTI_MODELS_DIR) : BUILT_IN_MODELS, origin: 'built-in' },
-    { dir: path.join(dataDir, 'models'), origin: 'user' },
-  ]);
+    { dir: path.join(path.resolve(dataDir), 'models'), origin: 'user' },
+  ];
 }
 
 export interface EngineSettings {

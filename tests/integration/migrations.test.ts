@@ -23,7 +23,10 @@ const SEED: Record<number, (db: Db) => void> = {
   2: (db) => {
     db.prepare(`INSERT INTO tasks (id, kind, job_id, status, params, created_at) VALUES ('tsk_aaaaaaaaaaaaaaaaaaaa', 'import', 'job_aaaaaaaaaaaaaaaaaaaa', 'running', '{"paths":[]}', '2026-01-01T00:00:00.000Z')`).run();
   },
-  3: () => {},
+  3: (db) => {
+    db.prepare(`INSERT INTO task_items (task_id, seq, source, name, status, asset_id) VALUES ('tsk_aaaaaaaaaaaaaaaaaaaa', 0, '/in/a.jpg', 'a.jpg', 'imported', 'ast_aaaaaaaaaaaaaaaaaaaa')`).run();
+  },
+  4: () => {},
 };
 
 describe('migrations', () => {
@@ -53,6 +56,7 @@ describe('migrations', () => {
       migrate(db);
       await expect(schemaDump(db)).toMatchFileSnapshot('../fixtures/schema.snapshot.sql');
       expect(db.prepare('SELECT name FROM jobs').all()).toEqual([{ name: 'Tank 6' }]);
+      if (from >= 3) expect(db.prepare('SELECT task_id, seq, status, asset_id FROM task_items').all()).toEqual([{ task_id: 'tsk_aaaaaaaaaaaaaaaaaaaa', seq: 0, status: 'imported', asset_id: 'ast_aaaaaaaaaaaaaaaaaaaa' }]);
       expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
       db.close();
     });
@@ -65,6 +69,7 @@ describe('migrations', () => {
         "1 jobs-assets-audit 97699348178d2233",
         "2 task-queue 7a81d9125d580401",
         "3 indexes 758f83e9d760e3f3",
+        "4 analyses f5e75c948ae5acc3",
       ]
     `);
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));

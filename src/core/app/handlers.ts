@@ -1,7 +1,11 @@
 import type { ProcedureName, ProcedureOutput, ProcedureParsedInput } from '../../shared/contract/index.ts';
+import { latestFindings, listAnalyses } from '../domain/analyses.ts';
 import { getAsset, listAssets } from '../domain/assets.ts';
 import { createJob, getJob, listJobs, updateJob } from '../domain/jobs.ts';
-import { createTask, getTask, listItems, listTasks, finishTask, setTaskStatus, taskRow } from '../tasks/task-store.ts';
+import { toModelSummary } from '../domain/models.ts';
+import type { DetectionEngine } from '../inference/engine.ts';
+import { startDetect } from '../tasks/detect-task.ts';
+import { ACTIVE_STATUSES, createTask, getTask, listItems, listTasks, finishTask, reopenFailedTask, setTaskStatus, taskRow } from '../tasks/task-store.ts';
 import type { TaskRunner } from '../tasks/runner.ts';
 import { isUploadTask, type UploadService } from '../tasks/upload-task.ts';
 import type { Db } from '../db/open.ts';
@@ -17,6 +21,7 @@ export interface HandlerContext {
   uploads: UploadService;
   audit: AuditService;
   media: MediaService;
+  engine: DetectionEngine;
   info: { version: string; dataDir: string; keyMethod: string; schemaVersion: () => number };
 }
 
@@ -75,8 +80,32 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       return task;
     },
     'tasks.resume': ({ taskId }) => {
-      if (taskId) taskRow(db, taskId);
+      // Named explicitly, a detect task stopped by a model problem runs again (its pending images).
+      if (taskId) write((tx) => reopenFailedTask(tx, taskId));
       return { resumed: runner.resume(taskId) };
+    },
+
+    'models.list': async () => {
+      ctx.engine.catalog.refresh(); // a model may have been added since the last look
+      const { models, problems } = await ctx.engine.catalog.scan();
+      return { models: models.map(toModelSummary), problems };
+    },
+    'models.get': async ({ id }) => toModelSummary(await ctx.engine.catalog.get(id)),
+    'detect.start': async (input) => {
+      ctx.engine.catalog.refresh();
+      const task = await startDetect({ write, engine: ctx.engine }, input);
+      if (ACTIVE_STATUSES.includes(task.status)) runner.enqueue(task.id);
+      return task;
+    },
+    'analyses.list': ({ jobId, assetId, taskId, limit, offset }) => {
+      if (jobId) getJob(db, jobId);
+      if (assetId) getAsset(db, assetId);
+      if (taskId) taskRow(db, taskId);
+      return listAnalyses(db, { jobId, assetId, taskId }, limit, offset);
+    },
+    'findings.list': ({ assetId }) => {
+      getAsset(db, assetId);
+      return latestFindings(db, assetId);
     },
 
     'audit.list': ({ entityId, limit, offset }) => ({ entries: ctx.audit.list(entityId, limit, offset) }),

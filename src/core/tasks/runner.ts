@@ -5,6 +5,7 @@ import type { Db } from '../db/open.ts';
 import type { IngestOutcome } from '../ingest/ingest-file.ts';
 import type { IngestRequest, IngestResponse } from '../ingest/ingest-protocol.ts';
 import type { Logger } from '../ports.ts';
+import { runDetect, type DetectDeps } from './detect-task.ts';
 import { commitImportItem, expandImport } from './import-task.ts';
 import { ACTIVE_STATUSES, finishTask, getTask, pendingItems, setTaskStatus, taskRow } from './task-store.ts';
 import { interruptUpload, isUploadTask } from './upload-task.ts';
@@ -18,11 +19,14 @@ export interface RunnerDeps {
   createPool: () => WorkerPool<IngestRequest, IngestResponse>;
   /** True for an upload task this process began (its bytes may still arrive); others can never get theirs. */
   isLiveUpload: (taskId: TaskId) => boolean;
+  /** What detect tasks need: the inference engine (its pool sets how many images are in flight), the originals. */
+  detect: Omit<DetectDeps, 'db' | 'write'>;
 }
 
 /**
  * Runs queued tasks one after another, the files of a task in parallel on a
- * worker pool. All state lives in the database: the runner can be killed at
+ * worker pool (an import's on the ingest pool, a detect task's images on the
+ * inference engine's). All state lives in the database: the runner can be killed at
  * any point and `resume` carries on from the last committed file.
  */
 export class TaskRunner {
@@ -69,6 +73,7 @@ export class TaskRunner {
     await this.idle();
     await this.pool?.close();
     this.pool = null;
+    await this.deps.detect.engine.close();
   }
 
   private async drain(): Promise<void> {
@@ -80,6 +85,7 @@ export class TaskRunner {
       // Threads are released between batches so an idle app holds no workers.
       await this.pool?.close();
       this.pool = null;
+      await this.deps.detect.engine.close();
     }
   }
 
@@ -90,7 +96,7 @@ export class TaskRunner {
     const { code, message } = toErrorShape(e);
     try {
       this.deps.write((tx) => {
-        setTaskStatus(tx, id, 'failed', message);
+        setTaskStatus(tx, id, 'failed', message, code);
         tx.audit({ action: 'task.failed', entityType: 'task', entityId: id, data: { code, message } });
         tx.emit('task.finished', { task: getTask(tx.db, id) });
       });
@@ -112,6 +118,12 @@ export class TaskRunner {
     if (isUploadTask(row)) {
       // Its bytes come from the client that began it, by request; there is nothing here to read.
       if (!this.deps.isLiveUpload(id)) write((tx) => interruptUpload(tx, id));
+      return;
+    }
+    if (row.kind === 'detect') {
+      await runDetect({ db, write, ...this.deps.detect }, id, () => this.stopping || this.cancelRequested(id));
+      if (this.stopping) return; // left running; resumed on the next start
+      write((tx) => finishTask(tx, id));
       return;
     }
     if (!row.expanded && row.status !== 'cancelling') await expandImport(db, write, id);

@@ -1,12 +1,12 @@
-import type { FileErrorCode, JobId, Task, TaskId, TaskItem, TaskItemStatus, TaskStatus } from '../../shared/contract/index.ts';
+import type { ErrorCode, FileErrorCode, JobId, Task, TaskId, TaskItem, TaskItemStatus, TaskStatus } from '../../shared/contract/index.ts';
 import { ChittiError } from '../app/errors.ts';
 import type { Tx } from '../app/unit-of-work.ts';
 import type { Db } from '../db/open.ts';
 import { newId } from '../ids.ts';
 
 interface TaskRow {
-  id: string; kind: 'import'; job_id: string | null; status: TaskStatus; params: string; expanded: number;
-  error: string | null; created_at: string; finished_at: string | null;
+  id: string; kind: Task['kind']; job_id: string | null; status: TaskStatus; params: string; expanded: number;
+  error: string | null; error_code: ErrorCode | null; created_at: string; finished_at: string | null;
 }
 interface ItemRow {
   seq: number; source: string; name: string; status: TaskItemStatus; asset_id: string | null;
@@ -16,19 +16,20 @@ interface ItemRow {
 export const ACTIVE_STATUSES: readonly TaskStatus[] = ['queued', 'running', 'cancelling'];
 
 function counts(db: Db, taskId: string) {
-  const c = { total: 0, processed: 0, imported: 0, duplicates: 0, failed: 0 };
+  const c = { total: 0, processed: 0, imported: 0, duplicates: 0, analysed: 0, failed: 0 };
   for (const r of db.prepare('SELECT status, count(*) AS n FROM task_items WHERE task_id = ? GROUP BY status').all(taskId) as Array<{ status: TaskItemStatus; n: number }>) {
     c.total += r.n;
     if (r.status !== 'pending') c.processed += r.n;
     if (r.status === 'imported') c.imported = r.n;
     if (r.status === 'duplicate') c.duplicates = r.n;
+    if (r.status === 'analysed') c.analysed = r.n;
     if (r.status === 'failed') c.failed = r.n;
   }
   return c;
 }
 
 const toTask = (db: Db, r: TaskRow): Task => ({
-  id: r.id, kind: r.kind, jobId: r.job_id, status: r.status, error: r.error,
+  id: r.id, kind: r.kind, jobId: r.job_id, status: r.status, error: r.error, errorCode: r.error_code,
   createdAt: r.created_at, finishedAt: r.finished_at, ...counts(db, r.id),
 });
 
@@ -80,7 +81,7 @@ export function pendingItems(db: Db, taskId: TaskId): Array<{ seq: number; sourc
   return db.prepare(`SELECT seq, source, name FROM task_items WHERE task_id = ? AND status = 'pending' ORDER BY seq`).all(taskId) as Array<{ seq: number; source: string; name: string }>;
 }
 
-export function createTask(tx: Tx, kind: 'import', jobId: JobId | null, params: unknown): Task {
+export function createTask(tx: Tx, kind: Task['kind'], jobId: JobId | null, params: unknown): Task {
   const id = newId('tsk');
   tx.db.prepare(`INSERT INTO tasks (id, kind, job_id, status, params, created_at) VALUES (?, ?, ?, 'queued', ?, ?)`)
     .run(id, kind, jobId, JSON.stringify(params), tx.now.toISOString());
@@ -106,14 +107,15 @@ export function setItemOutcome(
   return r.changes === 1;
 }
 
-export function setTaskStatus(tx: Tx, taskId: TaskId, status: TaskStatus, error: string | null = null): void {
+export function setTaskStatus(tx: Tx, taskId: TaskId, status: TaskStatus, error: string | null = null, errorCode: ErrorCode | null = null): void {
   const finished = status === 'done' || status === 'failed' || status === 'cancelled';
-  tx.db.prepare('UPDATE tasks SET status = ?, error = ?, finished_at = ? WHERE id = ?')
-    .run(status, error, finished ? tx.now.toISOString() : null, taskId);
+  tx.db.prepare('UPDATE tasks SET status = ?, error = ?, error_code = ?, finished_at = ? WHERE id = ?')
+    .run(status, error, errorCode, finished ? tx.now.toISOString() : null, taskId);
 }
 
 export function cancelPendingItems(tx: Tx, taskId: TaskId): number {
-  return tx.db.prepare(`UPDATE task_items SET status = 'cancelled', message = 'cancelled before it was imported' WHERE task_id = ? AND status = 'pending'`).run(taskId).changes;
+  const message = taskRow(tx.db, taskId).kind === 'detect' ? 'cancelled before it was analysed' : 'cancelled before it was imported';
+  return tx.db.prepare(`UPDATE task_items SET status = 'cancelled', message = ? WHERE task_id = ? AND status = 'pending'`).run(message, taskId).changes;
 }
 
 export function failPendingItems(tx: Tx, taskId: TaskId, errorCode: FileErrorCode, message: string): number {
@@ -133,7 +135,7 @@ export function failPendingItems(tx: Tx, taskId: TaskId, errorCode: FileErrorCod
  * as it is, so two runners, or a cancel racing the end, cannot settle it twice.
  */
 export function finishTask(tx: Tx, taskId: TaskId): Task {
-  const { status } = taskRow(tx.db, taskId);
+  const { status, kind } = taskRow(tx.db, taskId);
   if (!ACTIVE_STATUSES.includes(status)) return getTask(tx.db, taskId);
   const cancelled = status === 'cancelling';
   if (cancelled) cancelPendingItems(tx, taskId);
@@ -141,8 +143,23 @@ export function finishTask(tx: Tx, taskId: TaskId): Task {
   const task = getTask(tx.db, taskId);
   tx.audit({
     action: cancelled ? 'task.cancelled' : 'task.finished', entityType: 'task', entityId: taskId,
-    data: { imported: task.imported, duplicates: task.duplicates, failed: task.failed, total: task.total },
+    data: kind === 'detect'
+      ? { analysed: task.analysed, failed: task.failed, total: task.total }
+      : { imported: task.imported, duplicates: task.duplicates, failed: task.failed, total: task.total },
   });
   tx.emit('task.finished', { task });
   return task;
+}
+
+/**
+ * Makes a failed task that still has pending items runnable again (a detect
+ * task stopped by a model problem, once the model is fixed): queued, its
+ * error cleared, audited. Returns false when there is nothing to reopen.
+ */
+export function reopenFailedTask(tx: Tx, taskId: TaskId): boolean {
+  const row = taskRow(tx.db, taskId);
+  if (row.status !== 'failed' || row.kind !== 'detect' || pendingCount(tx.db, taskId) === 0) return false;
+  tx.db.prepare(`UPDATE tasks SET status = 'queued', error = NULL, error_code = NULL, finished_at = NULL WHERE id = ?`).run(taskId);
+  tx.audit({ action: 'task.reopened', entityType: 'task', entityId: taskId, data: { previousError: { code: row.error_code, message: row.error } } });
+  return true;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { FileErrorCodeSchema } from './errors.ts';
-import { AssetIdSchema, JobIdSchema, TaskIdSchema } from './ids.ts';
+import { ErrorCodeSchema, FileErrorCodeSchema } from './errors.ts';
+import { AnalysisIdSchema, AssetIdSchema, FindingIdSchema, JobIdSchema, TaskIdSchema } from './ids.ts';
 
 const IsoDateSchema = z.iso.date();
 const IsoDateTimeSchema = z.iso.datetime({ offset: true });
@@ -73,7 +73,7 @@ export const ImageInfoSchema = z.object({
 });
 export type ImageInfo = z.infer<typeof ImageInfoSchema>;
 
-export const TaskKindSchema = z.enum(['import']);
+export const TaskKindSchema = z.enum(['import', 'detect']);
 export const TaskStatusSchema = z.enum(['queued', 'running', 'cancelling', 'done', 'failed', 'cancelled']);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
@@ -86,19 +86,23 @@ export const TaskSchema = z.object({
   processed: z.number().int().nonnegative(),
   imported: z.number().int().nonnegative(),
   duplicates: z.number().int().nonnegative(),
+  /** Detect tasks: images analysed (failed ones are counted in `failed`). */
+  analysed: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
   error: z.string().nullable(),
+  /** Why a `failed` task failed, e.g. MODEL_INTEGRITY (null otherwise). */
+  errorCode: ErrorCodeSchema.nullable(),
   createdAt: IsoDateTimeSchema,
   finishedAt: IsoDateTimeSchema.nullable(),
 });
 export type Task = z.infer<typeof TaskSchema>;
 
-export const TaskItemStatusSchema = z.enum(['pending', 'imported', 'duplicate', 'failed', 'cancelled']);
+export const TaskItemStatusSchema = z.enum(['pending', 'imported', 'duplicate', 'analysed', 'failed', 'cancelled']);
 export type TaskItemStatus = z.infer<typeof TaskItemStatusSchema>;
 
 export const TaskItemSchema = z.object({
   seq: z.number().int().nonnegative(),
-  /** The path as the user gave it (or as found under a folder they gave). */
+  /** Imports: the path as the user gave it (or as found under a folder they gave). Detect tasks: the asset id. */
   source: z.string(),
   name: z.string(),
   status: TaskItemStatusSchema,
@@ -108,6 +112,84 @@ export const TaskItemSchema = z.object({
   message: z.string().nullable(),
 });
 export type TaskItem = z.infer<typeof TaskItemSchema>;
+
+const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** An installed detection or segmentation model, as its manifest describes it (no file paths). */
+export const ModelSummarySchema = z.object({
+  id: z.string(),
+  version: z.string(),
+  task: z.enum(['detect', 'segment']),
+  title: z.string(),
+  description: z.string(),
+  classes: z.array(z.string()),
+  /** 'built-in': shipped with Chitti; 'user': added to this workspace (`<workspace>/models`). */
+  origin: z.enum(['built-in', 'user']),
+  licence: z.string(),
+  sha256: Sha256Schema,
+  metrics: z.record(z.string(), z.unknown()),
+  training: z.record(z.string(), z.unknown()),
+  /** Model input [width, height] in pixels. */
+  inputSize: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  tiling: z.object({ tile: z.number().int(), overlap: z.number().int(), above: z.number().int() }),
+  /** Score a finding needs to be reported, unless `classThresholds` names its class. */
+  scoreThreshold: z.number().min(0).max(1),
+  classThresholds: z.record(z.string(), z.number().min(0).max(1)),
+});
+export type ModelSummary = z.infer<typeof ModelSummarySchema>;
+
+/** A model folder that could not be used, and why. */
+export const ModelProblemSchema = z.object({ dir: z.string(), message: z.string() });
+
+export const AnalysisStatusSchema = z.enum(['done', 'failed']);
+
+/** One run of a model on one image asset, by a detect task; `failed` ones say why. */
+export const AnalysisSchema = z.object({
+  id: AnalysisIdSchema,
+  jobId: JobIdSchema,
+  assetId: AssetIdSchema,
+  taskId: TaskIdSchema,
+  modelId: z.string(),
+  modelVersion: z.string(),
+  modelSha256: Sha256Schema,
+  /** The thresholds in force: `threshold` is the caller's override for every class (null: the model's own). */
+  settings: z.object({
+    threshold: z.number().min(0).max(1).nullable(),
+    scoreThreshold: z.number().min(0).max(1),
+    classThresholds: z.record(z.string(), z.number().min(0).max(1)),
+  }),
+  status: AnalysisStatusSchema,
+  errorCode: FileErrorCodeSchema.nullable(),
+  message: z.string().nullable(),
+  durationMs: z.number().int().nonnegative().nullable(),
+  /** The image's size in pixels (null when it could not be decoded). */
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+  findingCount: z.number().int().nonnegative(),
+  /** Findings per class, e.g. { crazing: 3 }. */
+  classCounts: z.record(z.string(), z.number().int().nonnegative()),
+  createdAt: IsoDateTimeSchema,
+});
+export type Analysis = z.infer<typeof AnalysisSchema>;
+
+/** Review state of a finding; a detect task writes `proposed`, a person decides the rest. */
+export const FindingStatusSchema = z.enum(['proposed', 'accepted', 'rejected', 'edited']);
+
+export const FindingSchema = z.object({
+  id: FindingIdSchema,
+  analysisId: AnalysisIdSchema,
+  jobId: JobIdSchema,
+  assetId: AssetIdSchema,
+  class: z.string(),
+  score: z.number().min(0).max(1),
+  /** [x1, y1, x2, y2] in original-image pixels (x2, y2 exclusive edges). */
+  box: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  /** Segmentation models: the outline, in image pixels. */
+  polygon: z.array(z.tuple([z.number(), z.number()])).nullable(),
+  status: FindingStatusSchema,
+  createdAt: IsoDateTimeSchema,
+});
+export type Finding = z.infer<typeof FindingSchema>;
 
 export const AuditEntrySchema = z.object({
   seq: z.number().int().positive(),

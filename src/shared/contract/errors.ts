@@ -69,6 +69,8 @@ export const FILE_ERROR_CODES = [
   'INFERENCE_FAILED',
   /** Detection: the stored original is damaged or missing (it no longer matches its sha256). */
   'STORE_CORRUPT',
+  /** Detection: the image declares more pixels than Chitti decodes. */
+  'IMAGE_TOO_LARGE',
 ] as const;
 export const FileErrorCodeSchema = z.enum(FILE_ERROR_CODES);
 export type FileErrorCode = z.infer<typeof FileErrorCodeSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TaskItemSchema, TaskSchema } from './domain.ts';
+import { AnalysisSchema, TaskItemSchema, TaskSchema } from './domain.ts';
 import { AssetIdSchema, JobIdSchema } from './ids.ts';
 
 /**
@@ -11,6 +11,7 @@ export const events = {
   'task.finished': z.object({ task: TaskSchema }),
   'job.changed': z.object({ jobId: JobIdSchema }),
   'asset.added': z.object({ jobId: JobIdSchema, assetId: AssetIdSchema }),
+  'analysis.added': z.object({ analysis: AnalysisSchema }),
 } as const;
 
 export type Events = typeof events;

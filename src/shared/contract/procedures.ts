@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import {
-  AssetSchema, AuditEntrySchema, AuditReportSchema, ImageInfoSchema, JobChangesSchema, JobFieldsSchema, JobSchema,
-  TaskItemSchema, TaskItemStatusSchema, TaskSchema,
+  AnalysisSchema, AssetSchema, AuditEntrySchema, AuditReportSchema, FindingSchema, ImageInfoSchema, JobChangesSchema, JobFieldsSchema, JobSchema,
+  ModelProblemSchema, ModelSummarySchema, TaskItemSchema, TaskItemStatusSchema, TaskSchema,
 } from './domain.ts';
 import { AssetIdSchema, JobIdSchema, TaskIdSchema } from './ids.ts';
 
 const define = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 const Empty = z.object({}).strict();
 const Page = { limit: z.number().int().min(1).max(1000).default(100), offset: z.number().int().min(0).default(0) };
+const ModelIdSchema = z.string().min(1).max(64);
 
 /**
  * Every call that crosses a process boundary, declared once. Names are
@@ -75,6 +76,37 @@ export const procedures = {
   'tasks.resume': define(
     z.object({ taskId: TaskIdSchema.optional() }).strict(),
     z.object({ resumed: z.array(TaskIdSchema) }),
+  ),
+
+  /** Installed models, and model folders that could not be used (with why). */
+  'models.list': define(Empty, z.object({ models: z.array(ModelSummarySchema), problems: z.array(ModelProblemSchema) })),
+  'models.get': define(z.object({ id: ModelIdSchema }).strict(), ModelSummarySchema),
+
+  /**
+   * Starts a detect task: runs a model (default: the first detection model)
+   * on the job's image assets, or on `assetIds` (assets of that job), storing
+   * each image's analysis and its proposed findings. The model is checked
+   * first (MODEL_NOT_FOUND, MODEL_INVALID).
+   */
+  'detect.start': define(
+    z.object({
+      jobId: JobIdSchema,
+      modelId: ModelIdSchema.optional(),
+      /** One score threshold for every class, instead of the model's own. */
+      threshold: z.number().min(0).max(1).optional(),
+      assetIds: z.array(AssetIdSchema).min(1).max(100_000).optional(),
+    }).strict(),
+    TaskSchema,
+  ),
+  /** Analyses, newest first, of a job, an asset or a task (filters combine; none: all). */
+  'analyses.list': define(
+    z.object({ jobId: JobIdSchema.optional(), assetId: AssetIdSchema.optional(), taskId: TaskIdSchema.optional(), ...Page }).strict(),
+    z.object({ analyses: z.array(AnalysisSchema), total: z.number().int() }),
+  ),
+  /** The findings of an asset's latest successful analysis (null and [] when it has none), highest score first. */
+  'findings.list': define(
+    z.object({ assetId: AssetIdSchema }).strict(),
+    z.object({ analysis: AnalysisSchema.nullable(), findings: z.array(FindingSchema) }),
   ),
 
   'audit.list': define(

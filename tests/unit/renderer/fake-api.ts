@@ -114,7 +114,7 @@ export const makeJob = (j: Partial<Job> = {}): Job => ({
 
 export const makeTask = (t: Partial<Task> = {}): Task => ({
   id: 'tsk_00000000000000000001', kind: 'import', jobId: 'job_00000000000000000001', status: 'running', total: 0, processed: 0,
-  imported: 0, duplicates: 0, failed: 0, error: null, createdAt: '2026-11-23T08:00:00.000Z', finishedAt: null, ...t,
+  imported: 0, duplicates: 0, analysed: 0, failed: 0, error: null, errorCode: null, createdAt: '2026-11-23T08:00:00.000Z', finishedAt: null, ...t,
 });
 
 export const makeAsset = (a: Partial<Asset> = {}): Asset => ({

@@ -1,6 +1,7 @@
 import m0001 from './0001-jobs-assets-audit.ts';
 import m0002 from './0002-task-queue.ts';
 import m0003 from './0003-indexes.ts';
+import m0004 from './0004-analyses.ts';
 
 export interface Migration {
   version: number;
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'jobs-assets-audit', sql: m0001 },
   { version: 2, name: 'task-queue', sql: m0002 },
   { version: 3, name: 'indexes', sql: m0003 },
+  { version: 4, name: 'analyses', sql: m0004 },
 ];
