@@ -22,6 +22,8 @@ import { safeStorageProtector } from './safe-storage-protector.ts';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PRELOAD = path.join(here, '../preload/index.cjs');
 const RENDERER_HTML = path.join(here, '../renderer/index.html');
+/** Built-in models: <resources>/models when packaged (electron-builder.yml extraResources), the repository's models/ in dev. */
+const BUILT_IN_MODELS = app.isPackaged ? path.join(process.resourcesPath, 'models') : path.join(here, '../../models');
 const WORKER_FILES: Record<WorkerEntry, string> = {
   ingest: path.join(here, 'ingest-worker.js'),
   inference: path.join(here, 'inference-worker.js'),
@@ -113,7 +115,14 @@ function createWindow(): BrowserWindow {
 async function start(): Promise<void> {
   hardenSession();
   try {
-    core = await createCore(ports, { create: true, autoResume: true });
+    core = await createCore(ports, {
+      create: true,
+      autoResume: true,
+      modelDirs: [
+        { dir: BUILT_IN_MODELS, origin: 'built-in' },
+        { dir: path.join(ports.dataDir, 'models'), origin: 'user' },
+      ],
+    });
   } catch (e) {
     const message = e instanceof ChittiError ? e.message : 'Chitti could not open its database.';
     logger.error('core failed to start', { error: e instanceof Error ? e.stack ?? e.message : String(e) });
