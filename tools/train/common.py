@@ -12,10 +12,13 @@ import torch
 def load_config(path):
     with open(path) as f:
         cfg = json.load(f)
+    # As written (relative paths), for the model's manifest.
+    cfg_raw = json.loads(json.dumps(cfg))
     base = os.path.dirname(os.path.abspath(path))
     for key in ("data", "backbone", "out"):
         if key in cfg and not os.path.isabs(cfg[key]):
             cfg[key] = os.path.normpath(os.path.join(base, cfg[key]))
+    cfg["as_written"] = cfg_raw
     return cfg
 
 

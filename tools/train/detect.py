@@ -233,7 +233,7 @@ def train(cfg):
                 "ema": ema.state_dict(),
                 "loader_rng": gen.get_state(),
                 "rng": rng_state(),
-                "config": cfg,
+                "config": cfg["as_written"],
             },
         )
     log("training finished")
@@ -333,7 +333,7 @@ def export(cfg, models_dir):
         "training": {
             "data": "NEU-DET (Song Kechen, Yan Yunhui; Northeastern University)",
             "split": "train.txt (1224 images); metrics on val.txt (216 images)",
-            "config": cfg,
+            "config": cfg["as_written"],
             "epochs_trained": epochs_done,
             "command": "/usr/bin/python3 tools/train/detect.py train tools/train/configs/neu-det.json",
         },

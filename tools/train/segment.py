@@ -282,7 +282,7 @@ def export(cfg, models_dir):
         "training": {
             "data": "Magnetic tile defects (Huang et al., Saliency of magnetic tile surface defects)",
             "split": "tools/train/splits/magnetic-tile.json (seeded, 20 % of each class held out for val)",
-            "config": cfg,
+            "config": cfg["as_written"],
             "epochs_trained": state["epoch"],
             "command": "/usr/bin/python3 tools/train/segment.py train tools/train/configs/magnetic-tile.json",
         },
