@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, shot, watchPageErrors } from '../helpers/browser.ts';
+import { DETECTOR_ID } from '../helpers/models.ts';
 import { radiographTiff } from '../helpers/radiograph.ts';
 import { startServe, type RunningServer } from '../helpers/serve.ts';
 import { runCli, SHARED_DATA, tempDir } from '../helpers/workspace.ts';
@@ -11,8 +12,14 @@ import { runCli, SHARED_DATA, tempDir } from '../helpers/workspace.ts';
  * The inspector's first minutes, in a real browser against `chitti serve` on a
  * fresh encrypted workspace: create a job, import a folder (one bad file in
  * it), watch the progress reach 100 %, read the bad file's reason, open the
- * 8000×2000 16-bit radiograph and zoom. Screenshots: test-results/e2e/.
+ * 8000×2000 16-bit radiograph and zoom; run defect detection on the job and
+ * see a photo's findings drawn over it; read the models' manifests.
+ * Screenshots: test-results/e2e/.
+ *
+ * Models: the shipped ones (models/), or CHITTI_MODELS_DIR while a new export is tried.
  */
+const MODELS_DIR = process.env.CHITTI_MODELS_DIR ?? path.resolve('models');
+
 describe('review UI in Chromium', () => {
   let tmp: { dir: string; cleanup: () => Promise<void> };
   let server: RunningServer;
@@ -38,7 +45,7 @@ describe('review UI in Chromium', () => {
     await mkdir(path.join(folder, '.thumbnails'));
     await copyFile(path.join(SHARED_DATA, 'neu-det/images', 'crazing_100.jpg'), path.join(folder, '.thumbnails', 'crazing_100.jpg'));
     expect((await runCli(['--data-dir', ws, 'init'])).code).toBe(0);
-    server = await startServe(ws);
+    server = await startServe(ws, { CHITTI_MODELS_DIR: MODELS_DIR });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
     pageErrors = watchPageErrors(page);
@@ -109,6 +116,66 @@ describe('review UI in Chromium', () => {
     await shot(page, '05-job-dropped');
   });
 
+  it('runs defect detection on the job: live progress to 100 %, then a findings badge on each image', async () => {
+    const panel = page.getByRole('group', { name: 'Defect detection' });
+    const picker = panel.getByRole('combobox', { name: 'Model' });
+    await expect.poll(() => picker.inputValue()).toBe(DETECTOR_ID);
+    await panel.getByRole('textbox', { name: /Score threshold/ }).fill('0.3');
+    await panel.getByRole('button', { name: 'Detect defects' }).click();
+    const region = page.getByRole('region', { name: 'Detection on 4 images' });
+    const bar = region.getByRole('progressbar', { name: 'Detection progress' });
+    await expect.poll(() => bar.getAttribute('aria-valuenow'), { timeout: 180_000 }).toBe('100');
+    await region.getByText('Finished · 4 of 4 images').waitFor();
+    await region.getByText('4 analysed').waitFor();
+    // Every image has its badge, from the analyses the core announced.
+    await expect.poll(() => page.getByTestId('findings-badge').count(), { timeout: 15_000 }).toBe(4);
+    await page.getByRole('listitem', { name: /^scratches_100\.jpg, image, .*, \d+ findings?$/ }).waitFor();
+    await page.getByRole('list', { name: 'Files in this job' }).scrollIntoViewIfNeeded();
+    await shot(page, '05b-job-detected');
+  }, 240_000);
+
+  it('draws the findings of a photo over it, lists them, and brings one into view when picked', async () => {
+    await page.getByRole('listitem', { name: /^scratches_100\.jpg/ }).click();
+    await page.getByText('200×200').waitFor();
+    const list = page.getByRole('list', { name: 'Findings' });
+    await list.waitFor();
+    const items = list.getByRole('button');
+    const count = await items.count();
+    expect(count).toBeGreaterThan(0);
+    expect(await items.first().getAttribute('aria-label')).toMatch(/^[a-z_ -]+, score \d\.\d\d, proposed$/);
+
+    // Drawn: one box per finding, inside the image on screen, labelled with its class and score.
+    const overlays = page.getByTestId('finding-overlay');
+    await expect.poll(() => overlays.count()).toBe(count);
+    const viewerBox = (await page.getByTestId('tile-viewer').boundingBox())!;
+    const first = (await overlays.first().boundingBox())!;
+    expect(first.width).toBeGreaterThan(2);
+    expect(first.x).toBeGreaterThanOrEqual(viewerBox.x - 1);
+    expect(first.x + first.width).toBeLessThanOrEqual(viewerBox.x + viewerBox.width + 1);
+    expect(await overlays.first().textContent()).toMatch(/^[a-z_ -]+ \d\.\d\d$/);
+    await page.waitForTimeout(500);
+    await shot(page, '05c-viewer-findings');
+
+    const zoomLabel = page.getByTestId('zoom-level');
+    await expect.poll(() => zoomLabel.textContent()).toMatch(/Zoom \d+%/);
+    const before = await zoomLabel.textContent();
+    await items.last().click();
+    await expect.poll(() => items.last().getAttribute('aria-current')).toBe('true');
+    await expect.poll(() => zoomLabel.textContent()).not.toBe(before);
+    await page.waitForTimeout(600);
+    await shot(page, '05d-viewer-finding-zoomed');
+
+    // F hides the drawings and shows them again; 0 fits the image again.
+    await page.keyboard.press('0');
+    await page.keyboard.press('f');
+    await expect.poll(() => overlays.count()).toBe(0);
+    await page.keyboard.press('f');
+    await expect.poll(() => overlays.count()).toBe(count);
+
+    await page.keyboard.press('Escape');
+    await page.getByRole('heading', { name: /Files \(5\)/ }).waitFor();
+  });
+
   it('opens the 16-bit radiograph and zooms and pans from the keyboard', async () => {
     await page.getByRole('listitem', { name: /RT-weld-7\.tif/ }).click();
     await page.getByText('8000×2000').waitFor();
@@ -129,6 +196,32 @@ describe('review UI in Chromium', () => {
     await shot(page, '07-viewer-1to1');
 
     await page.keyboard.press('Escape');
+    await page.getByRole('heading', { name: /Files \(5\)/ }).waitFor();
+  });
+
+  it('lists the installed models with their manifest: metrics, thresholds, training data, licence, sha256', async () => {
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Models' }).click();
+    const table = page.getByRole('table', { name: 'Installed models' });
+    await table.waitFor();
+    const row = table.getByRole('row').filter({ hasText: DETECTOR_ID });
+    await row.getByText('Detection').waitFor();
+    await row.getByRole('link').click();
+    expect(new URL(page.url()).hash).toBe(`#/models/${DETECTOR_ID}`);
+    const detail = page.getByRole('region', { name: /^Model / }).filter({ hasText: DETECTOR_ID });
+    await detail.getByRole('table', { name: 'Score threshold per class' }).waitFor();
+    expect(await detail.getByRole('table', { name: 'Input and tiling' }).textContent()).toMatch(/Input size\d+×\d+ px/);
+    expect(await detail.getByRole('region', { name: 'Licence' }).textContent()).toMatch(/Licence.{10,}/);
+    expect(await detail.getByLabel('SHA-256').textContent()).toMatch(/^[0-9a-f]{64}$/);
+    // The shipped detector is measured (tools/eval/shipped.ts writes its metrics into the manifest).
+    expect(await detail.getByRole('table', { name: 'Overall metrics' }).textContent()).toMatch(/mAP@0\.50\.\d{3}mAP@0\.5:0\.950\.\d{3}/);
+    expect(await detail.getByRole('table', { name: 'Metrics per class' }).getByRole('row').count()).toBeGreaterThan(1);
+    await shot(page, '07b-models');
+    await detail.getByLabel('SHA-256').scrollIntoViewIfNeeded();
+    await shot(page, '07c-models-training-licence');
+    // Back, twice: from the model to all models, then to the job.
+    await page.goBack();
+    await table.getByRole('link', { name: /./ }).first().waitFor();
+    await page.goBack();
     await page.getByRole('heading', { name: /Files \(5\)/ }).waitFor();
   });
 

@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { AppLayout } from './features/shell/AppLayout.tsx';
 import { JobScreen } from './features/job/JobScreen.tsx';
 import { JobsScreen } from './features/jobs/JobsScreen.tsx';
+import { ModelsScreen } from './features/models/ModelsScreen.tsx';
 import { ViewerScreen } from './features/viewer/ViewerScreen.tsx';
 import { useAppStore } from './store/context.tsx';
 import { parseRoute } from './store/route.ts';
@@ -25,6 +26,7 @@ export function App() {
       {route.screen === 'jobs' && <JobsScreen />}
       {route.screen === 'job' && <JobScreen key={route.jobId} jobId={route.jobId} />}
       {route.screen === 'viewer' && <ViewerScreen jobId={route.jobId} assetId={route.assetId} />}
+      {route.screen === 'models' && <ModelsScreen modelId={route.modelId} />}
     </AppLayout>
   );
 }

@@ -1,6 +1,8 @@
 import type { ApiClient, ImportFile } from '../../../src/renderer/src/api/client.ts';
 import { ApiError } from '../../../src/renderer/src/api/types.ts';
-import type { Asset, EventName, EventPayload, Job, Task, TaskItem } from '../../../src/shared/contract/index.ts';
+import type {
+  Analysis, Asset, EventName, EventPayload, Finding, Job, ModelSummary, Task, TaskItem,
+} from '../../../src/shared/contract/index.ts';
 
 /**
  * An in-memory ApiClient for component tests: it keeps jobs and assets, and
@@ -15,6 +17,14 @@ export class FakeApi implements ApiClient {
   /** Tasks as the core has them now (what `tasks.get` answers), and their settled files (`tasks.items`). */
   tasks: Task[] = [];
   items: Record<string, TaskItem[]> = {};
+  /** Installed models and unusable model folders (`models.list`). */
+  models: ModelSummary[] = [];
+  modelProblems: Array<{ dir: string; message: string }> = [];
+  /** Every analysis, newest first (`analyses.list`), and each asset's findings (`findings.list`). */
+  analyses: Analysis[] = [];
+  findings: Record<string, { analysis: Analysis | null; findings: Finding[] }> = {};
+  /** Procedures that fail, with the error they throw. */
+  failing: Record<string, ApiError> = {};
   /** Every call made, in order. */
   calls: Array<{ name: string; input: Record<string, unknown> }> = [];
   private listeners = new Map<string, Set<(p: unknown) => void>>();
@@ -22,6 +32,8 @@ export class FakeApi implements ApiClient {
 
   invoke = (async (name: string, input: Record<string, unknown>) => {
     this.calls.push({ name, input });
+    const failure = this.failing[name];
+    if (failure) throw failure;
     const page = <T>(rows: T[]) => rows.slice(Number(input.offset ?? 0), Number(input.offset ?? 0) + Number(input.limit ?? 100));
     const task = () => {
       const t = this.tasks.find((x) => x.id === input.taskId);
@@ -47,6 +59,11 @@ export class FakeApi implements ApiClient {
       }
       case 'assets.get':
         return this.assets.find((a) => a.id === input.assetId);
+      case 'assets.imageInfo': {
+        const asset = this.assets.find((a) => a.id === input.assetId);
+        if (asset?.kind !== 'image') throw new ApiError('NOT_AN_IMAGE', 'This is not an image.');
+        return { assetId: asset.id, width: 200, height: 200, channels: 1, bitsPerSample: 8, tileSize: 512, levels: 9, displayWindow: null };
+      }
       case 'tasks.get':
         return task();
       case 'tasks.items': {
@@ -59,6 +76,32 @@ export class FakeApi implements ApiClient {
         this.tasks = this.tasks.map((x) => (x.id === t.id ? next : x));
         return next;
       }
+      case 'tasks.list': {
+        const all = this.tasks.filter((t) => !input.active || ['queued', 'running', 'cancelling'].includes(t.status));
+        return { tasks: page(all) };
+      }
+      case 'models.list':
+        return { models: this.models, problems: this.modelProblems };
+      case 'models.get': {
+        const model = this.models.find((m) => m.id === input.id);
+        if (!model) throw new ApiError('MODEL_NOT_FOUND', `No installed model has the id ${String(input.id)}.`);
+        return model;
+      }
+      case 'detect.start': {
+        if (input.modelId !== undefined && !this.models.some((m) => m.id === input.modelId)) {
+          throw new ApiError('MODEL_NOT_FOUND', `No installed model has the id ${input.modelId as string}.`);
+        }
+        const images = this.assets.filter((a) => a.jobId === input.jobId && a.kind === 'image');
+        const t = makeTask({ id: 'tsk_00000000000000000002', kind: 'detect', jobId: input.jobId as string, status: 'queued', total: images.length });
+        this.tasks = [...this.tasks.filter((x) => x.id !== t.id), t];
+        return t;
+      }
+      case 'analyses.list': {
+        const all = this.analyses.filter((a) => (input.jobId === undefined || a.jobId === input.jobId) && (input.assetId === undefined || a.assetId === input.assetId));
+        return { analyses: page(all), total: all.length };
+      }
+      case 'findings.list':
+        return this.findings[input.assetId as string] ?? { analysis: null, findings: [] };
       default:
         throw new ApiError('UNKNOWN_PROCEDURE', name);
     }
@@ -124,4 +167,24 @@ export const makeAsset = (a: Partial<Asset> = {}): Asset => ({
 
 export const makeItem = (i: Partial<TaskItem> = {}): TaskItem => ({
   seq: 0, source: 'upload:x', name: 'x', status: 'imported', assetId: null, errorCode: null, message: null, ...i,
+});
+
+export const makeModel = (m: Partial<ModelSummary> = {}): ModelSummary => ({
+  id: 'neu-det-fcos-mnv2', version: '1.0.0', task: 'detect', title: 'Steel surface defects (NEU-DET)',
+  description: 'Hot-rolled steel strip surface defects.', classes: ['crazing', 'inclusion', 'scratches'], origin: 'built-in',
+  licence: 'Weights trained on NEU-DET (research and education).', sha256: 'e'.repeat(64),
+  metrics: {}, training: {}, inputSize: [256, 256], tiling: { tile: 512, overlap: 64, above: 320 },
+  scoreThreshold: 0.3, classThresholds: {}, ...m,
+});
+
+export const makeAnalysis = (a: Partial<Analysis> = {}): Analysis => ({
+  id: 'ana_00000000000000000001', jobId: 'job_00000000000000000001', assetId: 'ast_00000000000000000001', taskId: 'tsk_00000000000000000002',
+  modelId: 'neu-det-fcos-mnv2', modelVersion: '1.0.0', modelSha256: 'e'.repeat(64),
+  settings: { threshold: null, scoreThreshold: 0.3, classThresholds: {} }, status: 'done', errorCode: null, message: null,
+  durationMs: 40, width: 200, height: 200, findingCount: 0, classCounts: {}, createdAt: '2026-11-23T09:00:00.000Z', ...a,
+});
+
+export const makeFinding = (f: Partial<Finding> = {}): Finding => ({
+  id: 'fnd_00000000000000000001', analysisId: 'ana_00000000000000000001', jobId: 'job_00000000000000000001', assetId: 'ast_00000000000000000001',
+  class: 'scratches', score: 0.87, box: [10, 20, 110, 60], polygon: null, status: 'proposed', createdAt: '2026-11-23T09:00:00.000Z', ...f,
 });

@@ -5,7 +5,10 @@ import { makeAsset, makeTask } from './fake-api.ts';
 
 describe('routes and selectors', () => {
   it('round-trips every screen through the address', () => {
-    const routes: Route[] = [{ screen: 'jobs' }, { screen: 'job', jobId: 'job_a' }, { screen: 'viewer', jobId: 'job_a', assetId: 'ast_b' }];
+    const routes: Route[] = [
+      { screen: 'jobs' }, { screen: 'job', jobId: 'job_a' }, { screen: 'viewer', jobId: 'job_a', assetId: 'ast_b' },
+      { screen: 'models' }, { screen: 'models', modelId: 'neu-det-fcos-mnv2' },
+    ];
     for (const r of routes) expect(parseRoute(routeHref(r))).toEqual(r);
     expect(parseRoute('#token=abc')).toEqual({ screen: 'jobs' });
     expect(parseRoute('')).toEqual({ screen: 'jobs' });

@@ -2,7 +2,8 @@
 export type Route =
   | { screen: 'jobs' }
   | { screen: 'job'; jobId: string }
-  | { screen: 'viewer'; jobId: string; assetId: string };
+  | { screen: 'viewer'; jobId: string; assetId: string }
+  | { screen: 'models'; modelId?: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
@@ -10,6 +11,7 @@ export function parseRoute(hash: string): Route {
     if (parts[2] === 'assets' && parts[3]) return { screen: 'viewer', jobId: parts[1], assetId: parts[3] };
     return { screen: 'job', jobId: parts[1] };
   }
+  if (parts[0] === 'models') return parts[1] ? { screen: 'models', modelId: parts[1] } : { screen: 'models' };
   return { screen: 'jobs' };
 }
 
@@ -21,5 +23,7 @@ export function routeHref(route: Route): string {
       return `#/jobs/${encodeURIComponent(route.jobId)}`;
     case 'viewer':
       return `#/jobs/${encodeURIComponent(route.jobId)}/assets/${encodeURIComponent(route.assetId)}`;
+    case 'models':
+      return route.modelId ? `#/models/${encodeURIComponent(route.modelId)}` : '#/models';
   }
 }

@@ -5,6 +5,7 @@ import { useApi, useAppStore } from '../../store/context.tsx';
 import { routeHref } from '../../store/route.ts';
 import { selectAssets } from '../../store/selectors.ts';
 import { AssetGrid } from '../assets/AssetGrid.tsx';
+import { DetectPanel } from '../detect/DetectPanel.tsx';
 import { ImportPanel } from '../importing/ImportPanel.tsx';
 
 function JobHeader({ job }: { job: Job }) {
@@ -30,6 +31,8 @@ export function JobScreen({ jobId }: { jobId: string }) {
   const assets = useAppStore(selectAssets(jobId));
   const assetsError = useAppStore((s) => s.assetsError[jobId]);
   const loadAssets = useAppStore((s) => s.loadAssets);
+  const loadAnalyses = useAppStore((s) => s.loadAnalyses);
+  const followActiveDetections = useAppStore((s) => s.followActiveDetections);
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -37,10 +40,13 @@ export function JobScreen({ jobId }: { jobId: string }) {
     let live = true;
     api.invoke('jobs.get', { jobId }).then((j) => live && setJob(j), (e: unknown) => live && setError(e instanceof Error ? e.message : String(e)));
     void loadAssets(jobId);
+    void loadAnalyses(jobId);
+    // A detection started before a reload (or from the command line) shows its progress here too.
+    followActiveDetections(jobId).catch((e: unknown) => console.warn('Chitti: could not look for running detections', e));
     return () => {
       live = false;
     };
-  }, [api, jobId, loadAssets]);
+  }, [api, jobId, loadAssets, loadAnalyses, followActiveDetections]);
 
   if (error) return <Alert color="red" role="alert" title="This job could not be opened">{error}</Alert>;
   if (!job) return <Loader aria-label="Loading job" />;
@@ -52,6 +58,7 @@ export function JobScreen({ jobId }: { jobId: string }) {
       </Breadcrumbs>
       <JobHeader job={job} />
       <ImportPanel jobId={jobId} />
+      <DetectPanel jobId={jobId} imageCount={assets?.filter((a) => a.kind === 'image').length ?? 0} />
       <Title order={3}>Files{assets ? ` (${assets.length})` : ''}</Title>
       {assetsError && <Alert color="red" role="alert">{assetsError}</Alert>}
       {assets === undefined && !assetsError && <Loader aria-label="Loading files" />}

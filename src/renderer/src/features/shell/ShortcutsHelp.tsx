@@ -6,8 +6,10 @@ const SHORTCUTS: Array<[string, Array<[string[], string]>]> = [
   ['Files of a job', [[['←', '→', '↑', '↓'], 'Move between files'], [['Home', 'End'], 'First / last file'], [['Enter'], 'Open the file']]],
   ['Image viewer', [
     [['+', '−'], 'Zoom in / out'], [['0'], 'Fit to window'], [['1'], 'Actual pixels (1:1)'],
-    [['←', '→', '↑', '↓'], 'Pan'], [['[', ']'], 'Previous / next image'], [['Esc'], 'Back to the job'],
+    [['←', '→', '↑', '↓'], 'Pan'], [['[', ']'], 'Previous / next image'], [['F'], 'Show / hide findings on the image'],
+    [['Esc'], 'Back to the job'],
   ]],
+  ['Findings list', [[['↑', '↓'], 'Move between findings'], [['Enter'], 'Bring the finding into view']]],
 ];
 
 /** The list of keys (`?` anywhere): the app is meant to be used without the mouse. */

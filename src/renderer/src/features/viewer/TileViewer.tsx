@@ -1,14 +1,31 @@
 import OpenSeadragon from 'openseadragon';
-import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
-import type { ImageInfo } from '../../../../shared/contract/index.ts';
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import type { Finding, ImageInfo } from '../../../../shared/contract/index.ts';
 import type { ApiClient } from '../../api/client.ts';
+import './finding-overlays.css';
+import { findingElement, findingRect, focusRect, type DrawnFinding } from './finding-overlays.ts';
 
 export interface TileViewerHandle {
   zoomBy(factor: number): void;
   fit(): void;
   actualSize(): void;
   panBy(dx: number, dy: number): void;
+  /** Pans and zooms so the finding fills about a third of the view. */
+  showFinding(finding: Finding): void;
 }
+
+export interface TileViewerProps {
+  api: ApiClient;
+  info: ImageInfo;
+  onZoom: (imagePixelsPerScreenPixel: number) => void;
+  /** Drawn over the image in its own pixel coordinates, while `showFindings`. */
+  findings?: DrawnFinding[];
+  showFindings?: boolean;
+  selectedId?: string | null;
+  ref: Ref<TileViewerHandle>;
+}
+
+const NO_FINDINGS: DrawnFinding[] = [];
 
 /**
  * Deep-zoom viewer: OpenSeadragon draws only the tiles on screen at the
@@ -17,9 +34,11 @@ export interface TileViewerHandle {
  * the same ApiClient as everything else (token header over HTTP, the app's
  * own protocol in Electron).
  */
-export function TileViewer({ api, info, onZoom, ref }: { api: ApiClient; info: ImageInfo; onZoom: (imagePixelsPerScreenPixel: number) => void; ref: Ref<TileViewerHandle> }) {
+export function TileViewer({ api, info, onZoom, findings = NO_FINDINGS, showFindings = true, selectedId = null, ref }: TileViewerProps) {
   const host = useRef<HTMLDivElement>(null);
   const viewer = useRef<OpenSeadragon.Viewer | null>(null);
+  // Also as state, so the overlays are drawn once the viewer exists.
+  const [ready, setReady] = useState<OpenSeadragon.Viewer | null>(null);
 
   useEffect(() => {
     if (!host.current) return;
@@ -56,11 +75,26 @@ export function TileViewer({ api, info, onZoom, ref }: { api: ApiClient; info: I
     v.addHandler('open', report);
     v.addHandler('resize', report);
     viewer.current = v;
+    setReady(v);
     return () => {
       viewer.current = null;
+      setReady(null);
       v.destroy();
     };
   }, [api, info, onZoom]);
+
+  // Findings as OpenSeadragon overlays: placed in image coordinates, they follow every pan and zoom.
+  useEffect(() => {
+    if (!ready) return;
+    ready.clearOverlays();
+    if (!showFindings) return;
+    // The selected one last, so it is drawn on top of the others.
+    const ordered = [...findings.filter((d) => d.finding.id !== selectedId), ...findings.filter((d) => d.finding.id === selectedId)];
+    for (const d of ordered) {
+      const r = findingRect(d.finding, info.width);
+      ready.addOverlay({ element: findingElement(d, d.finding.id === selectedId), location: new OpenSeadragon.Rect(r.x, r.y, r.width, r.height) });
+    }
+  }, [ready, findings, showFindings, selectedId, info.width]);
 
   useImperativeHandle(ref, () => ({
     zoomBy: (factor) => {
@@ -79,7 +113,11 @@ export function TileViewer({ api, info, onZoom, ref }: { api: ApiClient; info: I
       const bounds = v.viewport.getBounds();
       v.viewport.panBy(new OpenSeadragon.Point(bounds.width * dx, bounds.height * dy));
     },
-  }), []);
+    showFinding: (finding) => {
+      const r = focusRect(finding, info.width);
+      viewer.current?.viewport.fitBounds(new OpenSeadragon.Rect(r.x, r.y, r.width, r.height));
+    },
+  }), [info.width]);
 
   return <div ref={host} data-testid="tile-viewer" style={{ position: 'absolute', inset: 0, background: '#000' }} />;
 }

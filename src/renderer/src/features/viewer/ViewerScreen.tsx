@@ -1,10 +1,13 @@
 import { ActionIcon, Alert, Anchor, Badge, Box, Breadcrumbs, Group, Kbd, Loader, Stack, Text, Tooltip } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
-import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import type { Asset, ImageInfo } from '../../../../shared/contract/index.ts';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Asset, Finding, ImageInfo } from '../../../../shared/contract/index.ts';
 import { useApi, useAppStore } from '../../store/context.tsx';
 import { routeHref } from '../../store/route.ts';
-import { neighbours, selectAssets } from '../../store/selectors.ts';
+import { neighbours, selectAssets, selectFindings } from '../../store/selectors.ts';
+import { classColour } from '../findings/colours.ts';
+import type { DrawnFinding } from './finding-overlays.ts';
+import { FindingsPanel } from './FindingsPanel.tsx';
 import type { TileViewerHandle } from './TileViewer.tsx';
 
 // OpenSeadragon is large; load it only when an image is opened.
@@ -25,6 +28,18 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
   const [zoom, setZoom] = useState<number | null>(null);
   const viewer = useRef<TileViewerHandle>(null);
   const { previous, next, index, count } = neighbours(assets, assetId);
+  const found = useAppStore(selectFindings(assetId));
+  const findingsError = useAppStore((s) => s.findingsError[assetId]);
+  const loadFindings = useAppStore((s) => s.loadFindings);
+  const showFindings = useAppStore((s) => s.findingsVisible);
+  const setShowFindings = useAppStore((s) => s.setFindingsVisible);
+  const models = useAppStore((s) => s.models);
+  const loadModels = useAppStore((s) => s.loadModels);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (models === null) void loadModels();
+  }, [models, loadModels]);
 
   useEffect(() => {
     if (!assets) void loadAssets(jobId);
@@ -34,6 +49,7 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
     let live = true;
     setLoaded({ s: 'loading' });
     setZoom(null);
+    setSelectedId(null);
     (async () => {
       const asset = await api.invoke('assets.get', { assetId });
       if (asset.kind === 'document') return { s: 'document', asset } as const;
@@ -51,6 +67,27 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
     };
   }, [api, assetId]);
 
+  const isImage = loaded.s === 'image';
+  useEffect(() => {
+    // Read each time the image is opened; analysis.added events keep it fresh while it is shown.
+    if (isImage) void loadFindings(assetId);
+  }, [isImage, assetId, loadFindings]);
+
+  // Colours follow the class order of the model that made the findings.
+  const classes = useMemo(
+    () => models?.models.find((m) => m.id === found?.analysis?.modelId)?.classes ?? [],
+    [models, found?.analysis?.modelId],
+  );
+  const drawn = useMemo<DrawnFinding[]>(
+    () => (found?.findings ?? []).map((finding) => ({ finding, colour: classColour(finding.class, classes) })),
+    [found, classes],
+  );
+  const goToFinding = (f: Finding) => {
+    setSelectedId(f.id);
+    if (!showFindings) setShowFindings(true);
+    viewer.current?.showFinding(f);
+  };
+
   const back = () => go(routeHref({ screen: 'job', jobId }));
   const step = (a: Asset | undefined) => a && go(routeHref({ screen: 'viewer', jobId, assetId: a.id }));
   useHotkeys([
@@ -65,6 +102,7 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
     ['PageUp', () => step(previous)],
     [']', () => step(next)],
     ['[', () => step(previous)],
+    ['f', () => setShowFindings(!showFindings)],
   ]);
   // '+' cannot be written in a Mantine hotkey (it is the separator), and its key
   // differs by layout ('+' or '=' unshifted): read the character typed instead.
@@ -113,20 +151,43 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
           <Tooltip label={<>Back to the job <Kbd>Esc</Kbd></>}><ActionIcon variant="default" aria-label="Back to the job" onClick={back}>✕</ActionIcon></Tooltip>
         </Group>
       </Group>
-      <Box pos="relative" style={{ flex: 1, minHeight: 300 }} role="img" aria-label={asset ? `Image ${asset.originalName}` : 'Image'}>
-        {loaded.s === 'loading' && <Loader aria-label="Loading image" />}
-        {loaded.s === 'failed' && <Alert color="red" role="alert" title="This file cannot be shown">{loaded.message}</Alert>}
-        {loaded.s === 'document' && (
-          <Alert title={loaded.asset.originalName}>
-            {loaded.asset.mime} · {loaded.asset.size} bytes. Documents open in document review; there is no page view here yet.
-          </Alert>
-        )}
+      <Group align="stretch" wrap="nowrap" gap="sm" style={{ flex: 1, minHeight: 0 }}>
+        <Box pos="relative" style={{ flex: 1, minHeight: 300, minWidth: 0 }} role="img" aria-label={asset ? `Image ${asset.originalName}` : 'Image'}>
+          {loaded.s === 'loading' && <Loader aria-label="Loading image" />}
+          {loaded.s === 'failed' && <Alert color="red" role="alert" title="This file cannot be shown">{loaded.message}</Alert>}
+          {loaded.s === 'document' && (
+            <Alert title={loaded.asset.originalName}>
+              {loaded.asset.mime} · {loaded.asset.size} bytes. Documents open in document review; there is no page view here yet.
+            </Alert>
+          )}
+          {loaded.s === 'image' && (
+            <Suspense fallback={<Loader aria-label="Loading viewer" />}>
+              <TileViewer
+                ref={viewer}
+                api={api}
+                info={loaded.info}
+                onZoom={onZoom}
+                findings={drawn}
+                showFindings={showFindings}
+                selectedId={selectedId}
+              />
+            </Suspense>
+          )}
+        </Box>
         {loaded.s === 'image' && (
-          <Suspense fallback={<Loader aria-label="Loading viewer" />}>
-            <TileViewer ref={viewer} api={api} info={loaded.info} onZoom={onZoom} />
-          </Suspense>
+          <Box w={300} style={{ flex: 'none', minHeight: 0 }}>
+            <FindingsPanel
+              state={found}
+              error={findingsError}
+              classes={classes}
+              visible={showFindings}
+              onVisibleChange={setShowFindings}
+              selectedId={selectedId}
+              onSelect={goToFinding}
+            />
+          </Box>
         )}
-      </Box>
+      </Group>
     </Stack>
   );
 }
