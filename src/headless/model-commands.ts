@@ -11,8 +11,8 @@ type Standalone = (fn: (dataDir: string, json: boolean) => Promise<number | void
 type Run = (fn: (core: Core, opts: { json?: boolean }) => Promise<number | void>) => Promise<void>;
 
 function metricsLine(m: InstalledModel): string {
-  const metrics = m.manifest.metrics as Record<string, unknown>;
-  const pick = (k: string) => (typeof metrics[k] === 'number' ? `${k} ${(metrics[k] as number).toFixed(3)}` : null);
+  const metrics = m.manifest.metrics;
+  const pick = (k: string) => (typeof metrics[k] === 'number' ? `${k} ${(metrics[k]).toFixed(3)}` : null);
   return ['map50', 'map50_95', 'mean_iou', 'mean_dice', 'recall_at_far'].map(pick).filter(Boolean).join(', ') || '—';
 }
 
