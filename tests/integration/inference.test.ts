@@ -1,4 +1,4 @@
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ const run = async (file: string, settings = {}) => {
 
 describe('the shipped models', () => {
   it('match the PyTorch reference outputs (ONNX export and TypeScript post-processing)', async () => {
-    const ids = (await readdir(testModelsDir(), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+    const ids = (await catalog.list()).map((m) => m.manifest.id);
     expect(ids).toContain(DETECTOR_ID);
     for (const id of ids) {
       const model = await catalog.get(id);

@@ -112,7 +112,10 @@ export class ModelCatalog {
     for (const root of this.roots) {
       let entries: string[];
       try {
-        entries = (await readdir(root.dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+        // Folders, and links to folders (a model kept elsewhere and linked in).
+        const all = await readdir(root.dir, { withFileTypes: true });
+        const isDir = async (e: (typeof all)[number]) => e.isDirectory() || (e.isSymbolicLink() && (await stat(path.join(root.dir, e.name)).then((s) => s.isDirectory(), () => false)));
+        entries = (await Promise.all(all.map(async (e) => ((await isDir(e)) ? e.name : null)))).filter((n): n is string => n !== null).sort();
       } catch {
         continue; // no such folder: nothing installed there
       }
