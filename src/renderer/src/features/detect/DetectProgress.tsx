@@ -1,7 +1,8 @@
-import { Alert, Badge, Button, Group, List, Paper, Progress, Stack, Text } from '@mantine/core';
-import { useMemo, useState } from 'react';
+import { Alert, Badge, Group, List, Paper, Progress, Stack, Text } from '@mantine/core';
+import { useMemo } from 'react';
 import type { DetectState } from '../../store/app-store.ts';
 import { useAppStore } from '../../store/context.tsx';
+import { TaskActions, useCancel } from '../tasks/TaskActions.tsx';
 import { findingsOfTask, selectAnalyses, taskFinished, taskPercent } from '../../store/selectors.ts';
 
 const STATUS_LABEL: Record<string, string> = {
@@ -15,24 +16,12 @@ export function DetectProgress({ state }: { state: DetectState }) {
   const dismiss = useAppStore((s) => s.dismissDetect);
   const cancelDetect = useAppStore((s) => s.cancelDetect);
   const analyses = useAppStore(selectAnalyses(state.jobId));
-  const [cancelling, setCancelling] = useState(false);
-  const [cancelError, setCancelError] = useState<string | null>(null);
   const { task, failures } = state;
   const percent = taskPercent(task);
   const finished = taskFinished(task);
   const found = useMemo(() => findingsOfTask(analyses, task.id), [analyses, task.id]);
   const canCancel = task.status === 'queued' || task.status === 'running';
-  const cancel = async () => {
-    setCancelling(true);
-    setCancelError(null);
-    try {
-      await cancelDetect(task.id);
-    } catch (e) {
-      setCancelError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setCancelling(false);
-    }
-  };
+  const cancel = useCancel(() => cancelDetect(task.id));
   return (
     <Paper withBorder p="sm" aria-label={`Detection on ${plural(task.total, 'image')}`} role="region">
       <Stack gap="xs">
@@ -61,11 +50,6 @@ export function DetectProgress({ state }: { state: DetectState }) {
             {task.errorCode ? `${task.errorCode}: ` : ''}{task.error ?? 'The model could not run.'} Images already analysed keep their findings.
           </Alert>
         )}
-        {cancelError && (
-          <Alert color="red" title="The detection could not be cancelled" role="alert">
-            {cancelError}
-          </Alert>
-        )}
         {failures.length > 0 && (
           <List aria-label="Images not analysed" size="sm" spacing={4}>
             {failures.map((f) => (
@@ -75,20 +59,7 @@ export function DetectProgress({ state }: { state: DetectState }) {
             ))}
           </List>
         )}
-        {canCancel && (
-          <Group justify="flex-end">
-            <Button variant="light" color="red" size="xs" loading={cancelling} onClick={() => void cancel()}>
-              Cancel detection
-            </Button>
-          </Group>
-        )}
-        {finished && (
-          <Group justify="flex-end">
-            <Button variant="subtle" size="xs" onClick={() => dismiss(task.id)}>
-              Dismiss
-            </Button>
-          </Group>
-        )}
+        <TaskActions what="detection" canCancel={canCancel} finished={finished} cancel={cancel} onDismiss={() => dismiss(task.id)} />
       </Stack>
     </Paper>
   );

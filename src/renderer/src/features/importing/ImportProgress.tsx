@@ -1,7 +1,7 @@
-import { Alert, Badge, Button, Group, List, Paper, Progress, Stack, Text } from '@mantine/core';
-import { useState } from 'react';
+import { Alert, Badge, Group, List, Paper, Progress, Stack, Text } from '@mantine/core';
 import type { ImportState } from '../../store/app-store.ts';
 import { useAppStore } from '../../store/context.tsx';
+import { TaskActions, useCancel } from '../tasks/TaskActions.tsx';
 import { importFinished, importPercent } from '../../store/selectors.ts';
 
 const STATUS_LABEL: Record<string, string> = {
@@ -12,25 +12,13 @@ const STATUS_LABEL: Record<string, string> = {
 export function ImportProgress({ state }: { state: ImportState }) {
   const dismiss = useAppStore((s) => s.dismissImport);
   const cancelImport = useAppStore((s) => s.cancelImport);
-  const [cancelling, setCancelling] = useState(false);
-  const [cancelError, setCancelError] = useState<string | null>(null);
   const { task, notices } = state;
   const percent = importPercent(state);
   const finished = importFinished(state);
   const failures = notices.filter((n) => n.status === 'failed');
   const remarks = notices.filter((n) => n.status !== 'failed');
   const canCancel = task.status === 'queued' || task.status === 'running';
-  const cancel = async () => {
-    setCancelling(true);
-    setCancelError(null);
-    try {
-      await cancelImport(task.id);
-    } catch (e) {
-      setCancelError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setCancelling(false);
-    }
-  };
+  const cancel = useCancel(() => cancelImport(task.id));
   return (
     <Paper withBorder p="sm" aria-label={`Import of ${task.total} files`} role="region">
       <Stack gap="xs">
@@ -60,11 +48,6 @@ export function ImportProgress({ state }: { state: ImportState }) {
             (files already imported stay, and are not imported twice).
           </Alert>
         )}
-        {cancelError && (
-          <Alert color="red" title="The import could not be cancelled" role="alert">
-            {cancelError}
-          </Alert>
-        )}
         {failures.length > 0 && (
           <List aria-label="Files not imported" size="sm" spacing={4}>
             {failures.map((f) => (
@@ -83,20 +66,7 @@ export function ImportProgress({ state }: { state: ImportState }) {
             ))}
           </List>
         )}
-        {canCancel && (
-          <Group justify="flex-end">
-            <Button variant="light" color="red" size="xs" loading={cancelling} onClick={() => void cancel()}>
-              Cancel import
-            </Button>
-          </Group>
-        )}
-        {finished && (
-          <Group justify="flex-end">
-            <Button variant="subtle" size="xs" onClick={() => dismiss(task.id)}>
-              Dismiss
-            </Button>
-          </Group>
-        )}
+        <TaskActions what="import" canCancel={canCancel} finished={finished} cancel={cancel} onDismiss={() => dismiss(task.id)} />
       </Stack>
     </Paper>
   );
