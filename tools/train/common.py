@@ -1,5 +1,6 @@
 """Shared training plumbing: config, seeding, checkpoint/resume, logging, EMA."""
 import json
+import math
 import os
 import random
 import sys
@@ -97,3 +98,30 @@ def restore_rng(state):
 def fail(msg):
     print(f"error: {msg}", file=sys.stderr)
     sys.exit(2)
+
+
+def warmup_cosine(cfg, total):
+    """Learning rate at iteration `it`: linear warm-up from 10 %, then cosine
+    decay to 2 % of cfg["lr"] at iteration `total`."""
+
+    def lr_at(it):
+        if it < cfg["warmup_iters"]:
+            return cfg["lr"] * (0.1 + 0.9 * it / cfg["warmup_iters"])
+        p = (it - cfg["warmup_iters"]) / max(1, total - cfg["warmup_iters"])
+        return cfg["lr"] * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * p)))
+
+    return lr_at
+
+
+def resume(cfg, model, opt, ema):
+    """Loads <out>/checkpoint.pt into the model, optimiser, EMA and random
+    generators if there is one; returns (epochs done, the checkpoint or None)."""
+    state = load_checkpoint(cfg["out"])
+    if state is None:
+        return 0, None
+    model.load_state_dict(state["model"])
+    opt.load_state_dict(state["opt"])
+    ema.load_state_dict(state["ema"])
+    restore_rng(state["rng"])
+    log(f"resumed after epoch {state['epoch']}")
+    return state["epoch"], state

@@ -13,7 +13,6 @@ done by the app in TypeScript (src/core/inference), tested against the
 reference written here next to the model.
 """
 import json
-import math
 import os
 import sys
 import time
@@ -32,8 +31,8 @@ from torchvision.ops.feature_pyramid_network import LastLevelP6P7
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from backbone import freeze_batchnorm, pretrained_mobilenet_v2  # noqa: E402
-from common import (Ema, fail, load_checkpoint, load_config, log, restore_rng,  # noqa: E402
-                    rng_state, save_checkpoint, seed_everything, set_threads)
+from common import (Ema, fail, load_checkpoint, load_config, log, resume,  # noqa: E402
+                    rng_state, save_checkpoint, seed_everything, set_threads, warmup_cosine)
 
 MEAN = [0.485, 0.456, 0.406]
 STD = [0.229, 0.224, 0.225]
@@ -184,23 +183,12 @@ def train(cfg):
     )
     total = cfg["epochs"] * len(loader)
 
-    def lr_at(it):
-        if it < cfg["warmup_iters"]:
-            return cfg["lr"] * (0.1 + 0.9 * it / cfg["warmup_iters"])
-        p = (it - cfg["warmup_iters"]) / max(1, total - cfg["warmup_iters"])
-        return cfg["lr"] * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * p)))
+    lr_at = warmup_cosine(cfg, total)
 
     ema = Ema(model, cfg["ema_decay"])
-    start_epoch = 0
-    state = load_checkpoint(cfg["out"])
+    start_epoch, state = resume(cfg, model, opt, ema)
     if state is not None:
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
-        ema.load_state_dict(state["ema"])
         gen.set_state(state["loader_rng"])
-        restore_rng(state["rng"])
-        start_epoch = state["epoch"]
-        log(f"resumed after epoch {start_epoch}")
     log(f"train {len(data)} images, {len(loader)} batches/epoch, {cfg['epochs']} epochs, {threads} threads")
     for epoch in range(start_epoch, cfg["epochs"]):
         model.train()

@@ -14,7 +14,6 @@ upsampled to the input size inside the graph.
 """
 import hashlib
 import json
-import math
 import os
 import random
 import sys
@@ -28,8 +27,8 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from backbone import freeze_batchnorm, pretrained_mobilenet_v2  # noqa: E402
-from common import (Ema, fail, load_checkpoint, load_config, log, restore_rng,  # noqa: E402
-                    rng_state, save_checkpoint, seed_everything, set_threads)
+from common import (Ema, fail, load_checkpoint, load_config, log, resume,  # noqa: E402
+                    rng_state, save_checkpoint, seed_everything, set_threads, warmup_cosine)
 
 MEAN = [0.485, 0.456, 0.406]
 STD = [0.229, 0.224, 0.225]
@@ -167,22 +166,10 @@ def train(cfg):
     # Background dominates the pixels; weight the defect classes up.
     weights = torch.tensor([0.2] + [1.0] * len(cfg["classes"]))
 
-    def lr_at(it):
-        if it < cfg["warmup_iters"]:
-            return cfg["lr"] * (0.1 + 0.9 * it / cfg["warmup_iters"])
-        p = (it - cfg["warmup_iters"]) / max(1, total - cfg["warmup_iters"])
-        return cfg["lr"] * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * p)))
+    lr_at = warmup_cosine(cfg, total)
 
     ema = Ema(model, cfg["ema_decay"])
-    start_epoch = 0
-    state = load_checkpoint(cfg["out"])
-    if state is not None:
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
-        ema.load_state_dict(state["ema"])
-        restore_rng(state["rng"])
-        start_epoch = state["epoch"]
-        log(f"resumed after epoch {start_epoch}")
+    start_epoch, _ = resume(cfg, model, opt, ema)
     log(f"train {len(defect)} defect + {per_epoch_free}/{len(free)} free per epoch, {batches} batches, {threads} threads")
     for epoch in range(start_epoch, cfg["epochs"]):
         model.train()
