@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { events as eventSchemas } from '../shared/contract/index.ts';
+import { events as eventSchemas, resources } from '../shared/contract/index.ts';
 import { ANCHOR_FILE_NAME } from './audit/anchor.ts';
 import { AuditService } from './audit/service.ts';
 import type { Core, EventListener } from './app/core-api.ts';
-import { createDispatch, settle } from './app/dispatch.ts';
+import { createDispatch, parseInput, settle } from './app/dispatch.ts';
 import { ChittiError } from './app/errors.ts';
 import { createHandlers } from './app/handlers.ts';
 import { createFetchResource, createResourceHandlers } from './app/resources.ts';
@@ -21,6 +21,7 @@ import { openDatabase } from './db/open.ts';
 import type { IngestRequest, IngestResponse, IngestWorkerData } from './ingest/ingest-protocol.ts';
 import { ImageCache } from './media/image-cache.ts';
 import { MediaService } from './media/media-service.ts';
+import { ReportService } from './report/report-service.ts';
 import { silentLogger, type CorePorts } from './ports.ts';
 import { BlobStore } from './store/blob-store.ts';
 import { TaskRunner } from './tasks/runner.ts';
@@ -160,7 +161,8 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     info: { version: VERSION, dataDir, keyMethod: master.method, schemaVersion: () => schemaVersion(db) },
   });
   const { dispatch, dispatchUnknown } = createDispatch(handlers, logger);
-  const fetchResource = createFetchResource(createResourceHandlers({ db, media }), logger);
+  const reports = new ReportService({ db, media, catalog, audit, write, actor: ports.actor, clock, version: VERSION });
+  const fetchResource = createFetchResource(createResourceHandlers({ db, media, reports }), logger);
   master.key.fill(0);
 
   if (options.autoResume) runner.resume();
@@ -170,6 +172,11 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     dispatch,
     dispatchUnknown,
     fetchResource,
+    exportReport: (jobId, { format, signing }) =>
+      settle(logger, 'report failed', { format }, async () => {
+        const input = parseInput(resources['job.report'], { jobId, format }, 'report');
+        return reports.export(input.jobId, input.format, signing);
+      }),
     receiveUpload: (taskId, seq, body) => settle(logger, 'upload failed', { taskId, seq }, () => uploads.receive(taskId, seq, body)),
     subscribe(listener) {
       listeners.add(listener);

@@ -12,6 +12,7 @@ import { defaultDataDir, openHeadlessCore, type HeadlessCoreOptions } from './ho
 import { startHttpServer } from './http-server.ts';
 import { watchTask } from './import-progress.ts';
 import { registerModelCommands } from './model-commands.ts';
+import { registerReportCommand } from './report-command.ts';
 
 class CliFailure extends Error {
   constructor(readonly exitCode: number, message: string) {
@@ -185,6 +186,8 @@ export function buildProgram(run: (fn: (core: Core, opts: GlobalOptions) => Prom
       print(opts, { entries }, () => table([['#', 'AT', 'ACTOR', 'ACTION', 'ENTITY'], ...entries.map((e) => [String(e.seq), e.at, e.actor, e.action, e.entityId])]));
     }),
   );
+
+  registerReportCommand(program, run);
 
   program
     .command('serve')

@@ -14,6 +14,8 @@ export const EXIT = {
   DISK_FULL: 9,
   /** The model is damaged, altered (sha256) or not usable: reinstall it. */
   MODEL: 10,
+  /** A report could not be signed (wrong passphrase, not a PKCS#12 file, certificate not valid now). */
+  SIGNING: 11,
   INTERRUPTED: 130,
 } as const;
 
@@ -40,6 +42,8 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.CONFLICT;
     case 'DISK_FULL':
       return EXIT.DISK_FULL;
+    case 'SIGNING_FAILED':
+      return EXIT.SIGNING;
     default:
       return EXIT.FAILURE;
   }

@@ -28,6 +28,20 @@ describe('review UI in Chromium', () => {
   let pageErrors: string[];
   let ws: string;
   let folder: string;
+  let jobId: string;
+
+  /** A call on the server's API, as the page makes it: to check what the database holds. */
+  async function rpc<T>(name: string, input: unknown): Promise<T> {
+    const res = await fetch(`${server.url}/rpc/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+      body: JSON.stringify(input),
+    });
+    const body = (await res.json()) as { ok: boolean; result?: T; error?: { message: string } };
+    if (!body.ok) throw new Error(`${name}: ${body.error?.message}`);
+    return body.result!;
+  }
+  type F = { id: string; assetId: string; score: number; status: string; rejectReason: string | null; decidedBy: string | null };
 
   beforeAll(async () => {
     tmp = await tempDir('chitti-e2e-');
@@ -74,6 +88,7 @@ describe('review UI in Chromium', () => {
     await dialog.getByRole('textbox', { name: 'Inspector' }).press('Enter');
     await page.getByRole('heading', { name: 'Tank 6 external, LR0328' }).waitFor();
     expect(page.url()).toMatch(/#\/jobs\/job_[0-9a-z]{20}$/);
+    jobId = page.url().match(/job_[0-9a-z]{20}$/)![0];
     await shot(page, '03-job-empty');
   });
 
@@ -176,6 +191,90 @@ describe('review UI in Chromium', () => {
     await page.getByRole('heading', { name: /Files \(5\)/ }).waitFor();
   });
 
+  it('reviews a photo with the keyboard only: accept one, reject one with a reason', async () => {
+    // The job's review overview: every image analysed, nothing decided yet.
+    const overview = page.getByRole('region', { name: 'Review' });
+    await overview.getByRole('progressbar', { name: 'Review progress' }).waitFor({ state: 'attached' });
+    await overview.getByText(/^0 of \d+ findings decided · 0 of 4 images reviewed$/).waitFor();
+    await overview.scrollIntoViewIfNeeded();
+    await shot(page, '09-job-review-overview');
+
+    // The image with the most findings to review.
+    const review = await rpc<{ assets: Array<{ assetId: string; name: string; counts: { proposed: number } }> }>('jobs.review', { jobId });
+    const image = [...review.assets].sort((a, b) => b.counts.proposed - a.counts.proposed)[0]!;
+    expect(image.counts.proposed).toBeGreaterThanOrEqual(2);
+    const { findings: before } = await rpc<{ findings: F[] }>('findings.query', { jobId, assetId: image.assetId, sort: 'score-desc', limit: 100 });
+    await overview.getByRole('table', { name: 'Images in review' }).getByRole('link', { name: image.name }).click();
+    const list = page.getByRole('list', { name: 'Findings' });
+    await list.waitFor();
+    const rows = list.getByRole('button');
+    await expect.poll(() => rows.count()).toBe(before.length);
+
+    // j selects the first (highest score) and zooms to it; a accepts it and moves on to the next.
+    await page.keyboard.press('j');
+    await expect.poll(() => rows.nth(0).getAttribute('aria-current')).toBe('true');
+    await page.keyboard.press('a');
+    await expect.poll(() => rows.nth(0).getAttribute('aria-label')).toMatch(/, accepted$/);
+    await expect.poll(() => rows.nth(1).getAttribute('aria-current')).toBe('true');
+    await page.waitForTimeout(500);
+    await shot(page, '10-review-accepted');
+
+    // r asks why; 2 is "Surface artefact".
+    await page.keyboard.press('r');
+    const dialog = page.getByRole('dialog', { name: 'Reject finding' });
+    await dialog.waitFor();
+    await shot(page, '11-review-reject-reason');
+    await page.keyboard.press('2');
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => rows.nth(1).getAttribute('aria-label')).toMatch(/, rejected$/);
+    await page.keyboard.press('k');
+    await page.getByRole('region', { name: 'Selected finding' }).getByText('Reason: Surface artefact').waitFor();
+    // Nothing else happened: the key that picked the reason is not also "change class to the 2nd".
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await expect.poll(() => page.locator(`[data-testid="finding-overlay"][data-status="rejected"]`).count()).toBe(1);
+    await page.waitForTimeout(500);
+    await shot(page, '12-review-rejected');
+
+    const { findings: after } = await rpc<{ findings: F[] }>('findings.query', { jobId, assetId: image.assetId, sort: 'score-desc', limit: 100 });
+    const byId = new Map(after.map((f) => [f.id, f]));
+    expect(byId.get(before[0]!.id)).toMatchObject({ status: 'accepted', rejectReason: null, decidedBy: expect.any(String) });
+    expect(byId.get(before[1]!.id)).toMatchObject({ status: 'rejected', rejectReason: 'Surface artefact', decidedBy: expect.any(String) });
+    expect(after.filter((f) => f.status !== 'proposed')).toHaveLength(2);
+  });
+
+  it('bulk-accepts every proposed finding of the job above a threshold, after saying how many', async () => {
+    const expected = (await rpc<{ total: number }>('findings.query', { jobId, status: 'proposed', minScore: 0.5, limit: 1 })).total;
+    expect(expected).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'By threshold…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Decide by score threshold' });
+    await dialog.getByRole('textbox', { name: 'Threshold' }).fill('0.5');
+    const noun = `${expected} finding${expected === 1 ? '' : 's'}`;
+    await expect.poll(() => dialog.getByRole('status').textContent()).toMatch(new RegExp(`^Accept ${noun}: .* scoring ≥ 0[.]50 in the whole job`));
+    await shot(page, '13-bulk-confirm');
+    await dialog.getByRole('button', { name: `Accept ${noun}` }).click();
+    await page.getByText(`Accepted ${noun}.`).waitFor();
+    await page.waitForTimeout(500);
+    await shot(page, '14-bulk-done');
+
+    // The database holds exactly these decisions: one accepted by key, one rejected, the rest above 0.5 accepted in bulk.
+    const all = (await rpc<{ findings: F[]; total: number }>('findings.query', { jobId, limit: 1000 })).findings;
+    expect(all.filter((f) => f.status === 'accepted')).toHaveLength(1 + expected);
+    expect(all.filter((f) => f.status === 'rejected')).toHaveLength(1);
+    expect(all.filter((f) => f.status === 'proposed' && f.score >= 0.5)).toHaveLength(0);
+    expect(all.filter((f) => f.status === 'edited')).toHaveLength(0);
+
+    // Back on the job: the progress follows, and the report can be downloaded.
+    await page.keyboard.press('Escape');
+    const overview = page.getByRole('region', { name: 'Review' });
+    await overview.getByText(`${2 + expected} of ${all.length} findings decided`, { exact: false }).waitFor();
+    await overview.scrollIntoViewIfNeeded();
+    await shot(page, '15-job-review-progress');
+    const [download] = await Promise.all([page.waitForEvent('download'), overview.getByRole('button', { name: 'Download report (JSON)' }).click()]);
+    expect(download.suggestedFilename()).toBe(`chitti-report-${jobId}.json`);
+    const report = await readFile(await download.path(), 'utf8');
+    expect(report).toContain(jobId);
+  });
+
   it('opens the 16-bit radiograph and zooms and pans from the keyboard', async () => {
     await page.getByRole('listitem', { name: /RT-weld-7\.tif/ }).click();
     await page.getByText('8000×2000').waitFor();
@@ -216,6 +315,12 @@ describe('review UI in Chromium', () => {
     expect(await detail.getByRole('table', { name: 'Overall metrics' }).textContent()).toMatch(/mAP@0\.50\.\d{3}mAP@0\.5:0\.950\.\d{3}/);
     expect(await detail.getByRole('table', { name: 'Metrics per class' }).getByRole('row').count()).toBeGreaterThan(1);
     await shot(page, '07b-models');
+    // Calibration from the decisions just made.
+    const calibration = detail.getByRole('table', { name: 'Calibration per class' });
+    await calibration.waitFor();
+    expect(await calibration.getByRole('row').count()).toBeGreaterThan(1);
+    await calibration.scrollIntoViewIfNeeded();
+    await shot(page, '07d-models-calibration');
     await detail.getByLabel('SHA-256').scrollIntoViewIfNeeded();
     await shot(page, '07c-models-training-licence');
     // Back, twice: from the model to all models, then to the job.

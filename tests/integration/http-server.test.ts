@@ -38,6 +38,7 @@ function createFakeCore() {
     dispatchUnknown,
     fetchResource,
     receiveUpload: async () => ({ ok: false, error: { code: 'NOT_FOUND', message: 'this fake core takes no uploads' } }),
+    exportReport: async () => ({ ok: false, error: { code: 'NOT_FOUND', message: 'this fake core makes no reports' } }),
     subscribe(listener) {
       listeners.add(listener);
       return () => {

@@ -26,7 +26,11 @@ const SEED: Record<number, (db: Db) => void> = {
   3: (db) => {
     db.prepare(`INSERT INTO task_items (task_id, seq, source, name, status, asset_id) VALUES ('tsk_aaaaaaaaaaaaaaaaaaaa', 0, '/in/a.jpg', 'a.jpg', 'imported', 'ast_aaaaaaaaaaaaaaaaaaaa')`).run();
   },
-  4: () => {},
+  4: (db) => {
+    db.prepare(`INSERT INTO analyses (id, job_id, asset_id, task_id, model_id, model_version, model_sha256, settings, status, created_at) VALUES ('ana_aaaaaaaaaaaaaaaaaaaa', 'job_aaaaaaaaaaaaaaaaaaaa', 'ast_aaaaaaaaaaaaaaaaaaaa', 'tsk_aaaaaaaaaaaaaaaaaaaa', 'm', '1', '${'c'.repeat(64)}', '{}', 'done', '2026-01-01T00:00:00.000Z')`).run();
+    db.prepare(`INSERT INTO findings (id, analysis_id, job_id, asset_id, class, score, x1, y1, x2, y2, status, created_at) VALUES ('fnd_aaaaaaaaaaaaaaaaaaaa', 'ana_aaaaaaaaaaaaaaaaaaaa', 'job_aaaaaaaaaaaaaaaaaaaa', 'ast_aaaaaaaaaaaaaaaaaaaa', 'crack', 0.5, 1, 2, 3, 4, 'proposed', '2026-01-01T00:00:00.000Z')`).run();
+  },
+  5: () => {},
 };
 
 describe('migrations', () => {
@@ -57,6 +61,11 @@ describe('migrations', () => {
       await expect(schemaDump(db)).toMatchFileSnapshot('../fixtures/schema.snapshot.sql');
       expect(db.prepare('SELECT name FROM jobs').all()).toEqual([{ name: 'Tank 6' }]);
       if (from >= 3) expect(db.prepare('SELECT task_id, seq, status, asset_id FROM task_items').all()).toEqual([{ task_id: 'tsk_aaaaaaaaaaaaaaaaaaaa', seq: 0, status: 'imported', asset_id: 'ast_aaaaaaaaaaaaaaaaaaaa' }]);
+      if (from >= 4) {
+        expect(db.prepare('SELECT id, analysis_id, class, status, source, version, model_class, model_box FROM findings').all()).toEqual([
+          { id: 'fnd_aaaaaaaaaaaaaaaaaaaa', analysis_id: 'ana_aaaaaaaaaaaaaaaaaaaa', class: 'crack', status: 'proposed', source: 'model', version: 1, model_class: 'crack', model_box: '[1.0,2.0,3.0,4.0]' },
+        ]);
+      }
       expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
       db.close();
     });
@@ -70,6 +79,7 @@ describe('migrations', () => {
         "2 task-queue 7a81d9125d580401",
         "3 indexes 758f83e9d760e3f3",
         "4 analyses f5e75c948ae5acc3",
+        "5 review 825983ae1be9f488",
       ]
     `);
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));

@@ -1,6 +1,8 @@
 import type {
-  ErrorShape, EventName, EventPayload, ProcedureName, ProcedureOutput, ResourceBody, RpcResult, TaskItem,
+  ErrorShape, EventName, EventPayload, ProcedureName, ProcedureOutput, ReportFormat, ResourceBody, RpcResult, TaskItem,
 } from '../../shared/contract/index.ts';
+import type { ReportFile } from '../report/report-service.ts';
+import type { SigningKey } from '../report/sign.ts';
 
 export type EventListener = <N extends EventName>(name: N, payload: EventPayload<N>) => void;
 
@@ -17,6 +19,13 @@ export interface Core {
    * file is checked and stored like an imported path, and its item settled.
    */
   receiveUpload(taskId: string, seq: number, body: AsyncIterable<Uint8Array>): Promise<RpcResult<TaskItem>>;
+  /**
+   * A job's inspection report (PDF, JSON or CSV), optionally signed with a
+   * PKCS#12 key (PDF only). For in-process hosts (the CLI): the key never
+   * crosses a transport; the app gets unsigned reports as the `job.report`
+   * resource. Every export is audited.
+   */
+  exportReport(jobId: string, options: { format: ReportFormat; signing?: SigningKey }): Promise<RpcResult<ReportFile>>;
   /** Subscribes to all events; returns the unsubscribe function. */
   subscribe(listener: EventListener): () => void;
   /** Resolves once no task is queued or running in this process. */

@@ -1,6 +1,8 @@
 import type { ProcedureName, ProcedureOutput, ProcedureParsedInput } from '../../shared/contract/index.ts';
 import { latestFindings, listAnalyses } from '../domain/analyses.ts';
 import { getAsset, listAssets } from '../domain/assets.ts';
+import { addFinding, bulkDecide, calibration, checkInImage, decide, findingRow, jobReview, queryFindings, setThreshold, undo, type ImageSize } from '../domain/review.ts';
+import { thresholdFor } from '../inference/manifest.ts';
 import { createJob, getJob, listJobs, updateJob } from '../domain/jobs.ts';
 import { toModelSummary } from '../domain/models.ts';
 import type { DetectionEngine } from '../inference/engine.ts';
@@ -31,6 +33,12 @@ export type Handlers = { [N in ProcedureName]: Handler<N> };
 /** One function per procedure of the contract; inputs arrive already validated. */
 export function createHandlers(ctx: HandlerContext): Handlers {
   const { db, write, runner } = ctx;
+  /** An image's size: from an analysis of it, else by decoding it (NOT_AN_IMAGE for a document). */
+  const imageSize = async (assetId: string): Promise<ImageSize> => {
+    const seen = db.prepare(`SELECT width, height FROM analyses WHERE asset_id = ? AND status = 'done' AND width IS NOT NULL ORDER BY created_at DESC, rowid DESC LIMIT 1`)
+      .get(assetId) as ImageSize | undefined;
+    return seen ?? ctx.media.imageInfo(getAsset(db, assetId));
+  };
   return {
     'app.info': () => ({ version: ctx.info.version, dataDir: ctx.info.dataDir, keyMethod: ctx.info.keyMethod, schemaVersion: ctx.info.schemaVersion() }),
 
@@ -106,6 +114,46 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'findings.list': ({ assetId }) => {
       getAsset(db, assetId);
       return latestFindings(db, assetId);
+    },
+    'findings.decide': async (input) => {
+      const size = input.action === 'edit' ? await imageSize(findingRow(db, input.findingId).asset_id) : null;
+      return write((tx) => decide(tx, input, size));
+    },
+    'findings.add': async ({ assetId, ...finding }) => {
+      const asset = getAsset(db, assetId);
+      if (asset.kind !== 'image') throw new ChittiError('NOT_AN_IMAGE', `This is a document (${asset.mime}), not an image: findings are drawn on images.`);
+      checkInImage(await imageSize(assetId), finding.box, finding.polygon);
+      return write((tx) => addFinding(tx, { id: asset.id, jobId: asset.jobId }, finding));
+    },
+    'findings.undo': ({ findingId, expectedVersion }) => write((tx) => undo(tx, findingId, expectedVersion)),
+    'findings.bulk': (input) => write((tx) => {
+      getJob(tx.db, input.jobId);
+      return { count: bulkDecide(tx, input) };
+    }),
+    'findings.query': ({ jobId, sort, limit, offset, ...filter }) => {
+      getJob(db, jobId);
+      return queryFindings(db, jobId, filter, sort, limit, offset);
+    },
+    'jobs.review': ({ jobId }) => {
+      getJob(db, jobId);
+      return jobReview(db, jobId);
+    },
+    'calibration.get': async ({ modelId }) => {
+      ctx.engine.catalog.refresh();
+      const installed = await ctx.engine.catalog.get(modelId).catch((e: unknown) => {
+        if (e instanceof ChittiError && e.code === 'MODEL_NOT_FOUND') return null; // decisions outlive the model
+        throw e;
+      });
+      const m = installed?.manifest;
+      return calibration(db, modelId, m ? { classes: m.classes, threshold: (cls) => thresholdFor(m, cls) } : null);
+    },
+    'thresholds.set': async ({ modelId, class: cls, threshold }) => {
+      ctx.engine.catalog.refresh();
+      const { manifest } = await ctx.engine.catalog.get(modelId);
+      if (threshold !== null && !manifest.classes.includes(cls)) {
+        throw new ChittiError('INVALID_INPUT', `Model ${modelId} has no class “${cls}” (its classes: ${manifest.classes.join(', ')}).`);
+      }
+      return { modelId, overrides: write((tx) => setThreshold(tx, modelId, cls, threshold)) };
     },
 
     'audit.list': ({ entityId, limit, offset }) => ({ entries: ctx.audit.list(entityId, limit, offset) }),

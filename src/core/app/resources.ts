@@ -3,6 +3,7 @@ import { isResourceName, resources, type ResourceBody, type ResourceName, type R
 import type { Db } from '../db/open.ts';
 import { getAsset } from '../domain/assets.ts';
 import type { MediaService } from '../media/media-service.ts';
+import type { ReportService } from '../report/report-service.ts';
 import type { Logger } from '../ports.ts';
 import { parseInput, settle } from './dispatch.ts';
 import { ChittiError } from './errors.ts';
@@ -17,11 +18,15 @@ import { ChittiError } from './errors.ts';
 type ResourceHandler<N extends ResourceName> = (params: z.output<Resources[N]>) => Promise<ResourceBody>;
 export type ResourceHandlers = { [N in ResourceName]: ResourceHandler<N> };
 
-export function createResourceHandlers(ctx: { db: Db; media: MediaService }): ResourceHandlers {
+export function createResourceHandlers(ctx: { db: Db; media: MediaService; reports: ReportService }): ResourceHandlers {
   const { db, media } = ctx;
   return {
     'asset.thumbnail': ({ assetId, size }) => media.thumbnail(getAsset(db, assetId), size),
     'asset.tile': ({ assetId, level, x, y }) => media.tile(getAsset(db, assetId), level, x, y),
+    'job.report': async ({ jobId, format }) => {
+      const { mime, body } = await ctx.reports.export(jobId, format);
+      return { mime, body };
+    },
   };
 }
 

@@ -5,6 +5,8 @@ import type { Db } from '../db/open.ts';
 export interface Tx {
   readonly db: Db;
   readonly now: Date;
+  /** Who is making this change (the audit entries' actor). */
+  readonly actor: string;
   /** Writes the audit row for this mutation, in this transaction. */
   audit(entry: Omit<AuditInput, 'actor'>): void;
   /** Queues an event; it is emitted only if the transaction commits. */
@@ -29,13 +31,15 @@ export function createUnitOfWork(deps: UnitOfWorkDeps) {
     const events: Array<[EventName, unknown]> = [];
     let head: { seq: number; hash: string } | null = null;
     const now = deps.clock();
+    const actor = deps.actor();
     const result = deps.db
       .transaction(() =>
         fn({
           db: deps.db,
           now,
+          actor,
           audit: (entry) => {
-            head = appendAudit(deps.db, now, { ...entry, actor: deps.actor() });
+            head = appendAudit(deps.db, now, { ...entry, actor });
           },
           emit: (name, payload) => {
             events.push([name, payload]);

@@ -3,14 +3,16 @@ import type { Tx } from '../app/unit-of-work.ts';
 import type { Db } from '../db/open.ts';
 import { newId } from '../ids.ts';
 
-interface AnalysisRow {
+export interface AnalysisRow {
   id: string; job_id: string; asset_id: string; task_id: string; model_id: string; model_version: string; model_sha256: string;
   settings: string; status: 'done' | 'failed'; error_code: FileErrorCode | null; message: string | null; duration_ms: number | null;
   width: number | null; height: number | null; created_at: string;
 }
-interface FindingRow {
-  id: string; analysis_id: string; job_id: string; asset_id: string; class: string; score: number;
+export interface FindingRow {
+  id: string; analysis_id: string | null; job_id: string; asset_id: string; class: string; score: number;
   x1: number; y1: number; x2: number; y2: number; polygon: string | null; status: Finding['status']; created_at: string;
+  source: Finding['source']; version: number; note: string | null; reject_reason: string | null;
+  decided_by: string | null; decided_at: string | null; model_class: string | null; model_box: string | null;
 }
 
 function classCounts(db: Db, analysisId: string): Record<string, number> {
@@ -29,10 +31,12 @@ function toAnalysis(db: Db, r: AnalysisRow): Analysis {
   };
 }
 
-const toFinding = (r: FindingRow): Finding => ({
+export const toFinding = (r: FindingRow): Finding => ({
   id: r.id, analysisId: r.analysis_id, jobId: r.job_id, assetId: r.asset_id, class: r.class, score: r.score,
   box: [r.x1, r.y1, r.x2, r.y2], polygon: r.polygon === null ? null : (JSON.parse(r.polygon) as Array<[number, number]>),
-  status: r.status, createdAt: r.created_at,
+  status: r.status, createdAt: r.created_at, source: r.source, version: r.version, note: r.note, rejectReason: r.reject_reason,
+  decidedBy: r.decided_by, decidedAt: r.decided_at, modelClass: r.model_class,
+  modelBox: r.model_box === null ? null : (JSON.parse(r.model_box) as [number, number, number, number]),
 });
 
 export function getAnalysis(db: Db, id: AnalysisId): Analysis {
@@ -50,12 +54,18 @@ export function listAnalyses(db: Db, filter: { jobId?: JobId; assetId?: AssetId;
   return { analyses: rows.map((r) => toAnalysis(db, r)), total: n };
 }
 
-/** The asset's latest successful analysis and its findings, highest score first. */
+/** The asset's latest successful analysis, if any. */
+export function latestAnalysisRow(db: Db, assetId: AssetId): AnalysisRow | undefined {
+  return db.prepare(`SELECT * FROM analyses WHERE asset_id = ? AND status = 'done' ORDER BY created_at DESC, rowid DESC LIMIT 1`).get(assetId) as AnalysisRow | undefined;
+}
+
+/** The asset's current findings: its latest successful analysis's and reviewer-added ones, highest score first. */
 export function latestFindings(db: Db, assetId: AssetId): { analysis: Analysis | null; findings: Finding[] } {
-  const row = db.prepare(`SELECT * FROM analyses WHERE asset_id = ? AND status = 'done' ORDER BY created_at DESC, rowid DESC LIMIT 1`).get(assetId) as AnalysisRow | undefined;
-  if (!row) return { analysis: null, findings: [] };
-  const findings = db.prepare('SELECT * FROM findings WHERE analysis_id = ? ORDER BY score DESC, id').all(row.id) as FindingRow[];
-  return { analysis: toAnalysis(db, row), findings: findings.map(toFinding) };
+  const row = latestAnalysisRow(db, assetId);
+  const findings = db.prepare(
+    `SELECT * FROM findings WHERE asset_id = ? AND (analysis_id IS NULL OR analysis_id = ?) ORDER BY score DESC, source DESC, created_at, id`,
+  ).all(assetId, row?.id ?? null) as FindingRow[];
+  return { analysis: row ? toAnalysis(db, row) : null, findings: findings.map(toFinding) };
 }
 
 export interface NewAnalysis {
@@ -88,12 +98,12 @@ export function addAnalysis(tx: Tx, a: NewAnalysis): Analysis {
   );
   if (o.ok) {
     const insert = tx.db.prepare(
-      `INSERT INTO findings (id, analysis_id, job_id, asset_id, class, score, x1, y1, x2, y2, polygon, status, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?)`,
+      `INSERT INTO findings (id, analysis_id, job_id, asset_id, class, score, x1, y1, x2, y2, polygon, status, created_at, source, model_class, model_box)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?, 'model', ?, ?)`,
     );
     for (const f of o.findings) {
       const [x1, y1, x2, y2] = f.box;
-      insert.run(newId('fnd'), id, a.jobId, a.assetId, f.class, f.score, x1, y1, x2, y2, f.polygon ? JSON.stringify(f.polygon) : null, at);
+      insert.run(newId('fnd'), id, a.jobId, a.assetId, f.class, f.score, x1, y1, x2, y2, f.polygon ? JSON.stringify(f.polygon) : null, at, f.class, JSON.stringify(f.box));
     }
   }
   const analysis = getAnalysis(tx.db, id);

@@ -42,6 +42,8 @@ export interface DetectSettings {
   model?: string;
   /** One score threshold for every class, instead of the manifest's. */
   threshold?: number;
+  /** Per-class score thresholds (reviewers' overrides) instead of the manifest's; `threshold` wins over them. */
+  classThresholds?: Record<string, number>;
   /** Override the manifest's tiling (tests, evaluation). */
   tiling?: Partial<TilingRule>;
   /** Run the whole image in one pass at the tiles' scale instead of tiling it (models with a dynamic input size only). */
@@ -120,14 +122,17 @@ export class DetectionEngine {
     }
     const image = share(img);
     const parts = m.task === 'detect' ? chunk(tiles, this.poolSize) : [tiles];
-    const responses = await Promise.all(parts.map((t) => this.run({ model: { dir: model.dir, manifest: m }, image, tiles: t, threshold: settings.threshold })));
+    const need = (cls: string) => thresholdFor(m, cls, settings.threshold ?? settings.classThresholds?.[cls]);
+    // Segmentation workers take one threshold: with per-class ones, the lowest, and each class's is applied below.
+    const perClass = settings.threshold === undefined && settings.classThresholds !== undefined && Object.keys(settings.classThresholds).length > 0;
+    const workerThreshold = perClass ? Math.min(...m.classes.map(need)) : settings.threshold;
+    const responses = await Promise.all(parts.map((t) => this.run({ model: { dir: model.dir, manifest: m }, image, tiles: t, threshold: workerThreshold })));
     const raw = responses.flatMap((r) => r.findings);
-    const need = (cls: string) => thresholdFor(m, cls, settings.threshold);
     const merged: RawFinding[] = m.task === 'detect'
       ? classNms(raw.map((f) => ({ ...f, box: f.box })), m.postprocess.nms_iou, Infinity)
           .filter((f) => f.score >= need(m.classes[f.cls]!))
           .slice(0, m.postprocess.max_detections)
-      : raw;
+      : perClass ? raw.filter((f) => f.score >= need(m.classes[f.cls]!)) : raw;
     const defectScores = responses.map((r) => r.defectScore).filter((s): s is number => s !== undefined);
     return {
       width: img.width,

@@ -1,10 +1,11 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { Asset, ImageInfo, ResourceBody } from '../../shared/contract/index.ts';
 import { ChittiError } from '../app/errors.ts';
 import { DEFAULT_MAX_PIXELS, MIME_DICOM, MIME_PGM, decodeImage, dicomNotYet, originalInput, probe, unreadableFrom } from './decode.ts';
-import { toDisplay, type DisplayImage } from './display.ts';
+import { toDisplay, type DisplayImage, type DisplayWindow } from './display.ts';
 import { ImageCache, type Thumbnail } from './image-cache.ts';
-import { rawInput, type Pyramid } from './pyramid.ts';
+import { parsePgmHeader } from './pgm.ts';
+import { JPEG_QUALITY, rawInput, type Pyramid } from './pyramid.ts';
 import { Limiter } from './slices.ts';
 
 /**
@@ -92,6 +93,59 @@ export class MediaService {
         .jpeg({ quality: THUMBNAIL_QUALITY })
         .toBuffer();
       return { mime: 'image/jpeg', body };
+    } catch (e) {
+      throw unreadableFrom(e, 'pixels');
+    }
+  }
+
+  /**
+   * Pixel size and bit depth as displayed (EXIF-oriented), from the header
+   * only, or from the decoded image when it is cached. For reports.
+   */
+  async describe(asset: ImageAsset): Promise<{ width: number; height: number; bitsPerSample: 8 | 16 }> {
+    checkImage(asset);
+    const cached = this.cache.peek(asset.sha256);
+    if (cached) return { width: cached.image.width, height: cached.image.height, bitsPerSample: cached.image.bitsPerSample };
+    const bytes = await this.source.read(asset.sha256);
+    if (asset.mime === MIME_PGM) {
+      const { width, height, maxval } = parsePgmHeader(bytes);
+      return { width, height, bitsPerSample: maxval < 256 ? 8 : 16 };
+    }
+    const { width, height, bitsPerSample } = await probe(bytes, this.maxPixels);
+    const { orientation } = await sharp(bytes, { limitInputPixels: false }).metadata();
+    // EXIF orientations 5 to 8 turn the image a quarter: the displayed width is the stored height.
+    return (orientation ?? 1) >= 5 ? { width: height, height: width, bitsPerSample } : { width, height, bitsPerSample };
+  }
+
+  /**
+   * A JPEG of the displayed image (16-bit ones through their display window)
+   * that fits in maxSide×maxSide, never enlarged, for reports. Decodes
+   * without filling the viewer's cache, so a report of hundreds of images
+   * holds one at a time.
+   */
+  async rendition(asset: ImageAsset, maxSide: number, quality = JPEG_QUALITY): Promise<{ body: Buffer; width: number; height: number; window: DisplayWindow | null }> {
+    checkImage(asset);
+    const fit = { fit: 'inside', withoutEnlargement: true } as const;
+    try {
+      const cached = this.cache.peek(asset.sha256);
+      let pipeline: Sharp;
+      let window: DisplayWindow | null = null;
+      if (cached) {
+        window = cached.image.window;
+        const { pixels, size } = await cached.levelCovering(maxSide);
+        pipeline = rawInput(pixels, size, cached.image.channels);
+      } else {
+        const bytes = await this.source.read(asset.sha256);
+        if (asset.mime === MIME_PGM || (await probe(bytes, this.maxPixels)).bitsPerSample === 16) {
+          const image = await this.decodes.run(async () => toDisplay(await decodeImage(bytes, asset.mime, { maxPixels: this.maxPixels })));
+          pipeline = rawInput(image.pixels, image, image.channels);
+          window = image.window;
+        } else {
+          pipeline = sharp(bytes, originalInput(this.maxPixels)).removeAlpha();
+        }
+      }
+      const { data, info } = await pipeline.resize(maxSide, maxSide, fit).jpeg({ quality }).toBuffer({ resolveWithObject: true });
+      return { body: data, width: info.width, height: info.height, window };
     } catch (e) {
       throw unreadableFrom(e, 'pixels');
     }

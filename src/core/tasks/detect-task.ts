@@ -6,6 +6,7 @@ import type { Db } from '../db/open.ts';
 import { addAnalysis } from '../domain/analyses.ts';
 import { getAsset } from '../domain/assets.ts';
 import { getJob } from '../domain/jobs.ts';
+import { thresholdOverrides } from '../domain/review.ts';
 import type { InstalledModel } from '../inference/catalog.ts';
 import type { DetectionEngine, ImageFindings } from '../inference/engine.ts';
 import { MAX_DISPLAY_BYTES, type MediaSource } from '../media/media-service.ts';
@@ -25,6 +26,8 @@ export interface DetectParams {
   modelVersion: string;
   modelSha256: string;
   threshold: number | null;
+  /** Reviewers' per-class thresholds for the model when the task started (absent in tasks from before them). */
+  classThresholds?: Record<string, number>;
   /** The assets the caller chose; absent: every image of the job at the start. */
   assetIds?: AssetId[];
 }
@@ -65,11 +68,12 @@ export async function startDetect(
   input: { jobId: JobId; modelId?: string; threshold?: number; assetIds?: AssetId[] },
 ): Promise<Task> {
   const model = await deps.engine.resolveModel(input.modelId);
-  const params: DetectParams = {
-    modelId: model.manifest.id, modelVersion: model.manifest.version, modelSha256: model.manifest.sha256,
-    threshold: input.threshold ?? null, ...(input.assetIds ? { assetIds: input.assetIds } : {}),
-  };
   return deps.write((tx) => {
+    const params: DetectParams = {
+      modelId: model.manifest.id, modelVersion: model.manifest.version, modelSha256: model.manifest.sha256,
+      threshold: input.threshold ?? null, classThresholds: thresholdOverrides(tx.db, model.manifest.id),
+      ...(input.assetIds ? { assetIds: input.assetIds } : {}),
+    };
     getJob(tx.db, input.jobId);
     const assets = assetsFor(tx.db, input.jobId, input.assetIds);
     const { id } = createTask(tx, 'detect', input.jobId, params);
@@ -81,14 +85,18 @@ export async function startDetect(
   });
 }
 
-const settingsOf = (model: InstalledModel, threshold: number | null): Analysis['settings'] => ({
-  threshold,
+/** The thresholds a detect task asks for: one for every class, and reviewers' per-class overrides. */
+type Thresholds = Pick<DetectParams, 'threshold' | 'classThresholds'>;
+
+const settingsOf = (model: InstalledModel, t: Thresholds): Analysis['settings'] => ({
+  threshold: t.threshold,
   scoreThreshold: model.manifest.postprocess.score_threshold,
   classThresholds: model.manifest.postprocess.class_thresholds,
+  overrides: t.classThresholds ?? {},
 });
 
 /** Runs the model on one asset; a failure that concerns only this image becomes an outcome, others are thrown. */
-async function analyse(deps: DetectDeps, assetId: AssetId, model: InstalledModel, threshold: number | null): Promise<Outcome> {
+async function analyse(deps: DetectDeps, assetId: AssetId, model: InstalledModel, t: Thresholds): Promise<Outcome> {
   if (deps.delayMs > 0) await sleep(deps.delayMs);
   try {
     const asset = getAsset(deps.db, assetId);
@@ -97,7 +105,9 @@ async function analyse(deps: DetectDeps, assetId: AssetId, model: InstalledModel
       throw new ChittiError('IMAGE_TOO_LARGE', `This image file is ${(asset.size / 1024 ** 2).toFixed(0)} MB, over the ${MAX_DISPLAY_BYTES / 1024 ** 2} MB that can be analysed.`);
     }
     const bytes = await deps.store.read(asset.sha256);
-    const result = await deps.engine.detectWith(bytes, asset.mime, model, threshold === null ? {} : { threshold });
+    const result = await deps.engine.detectWith(bytes, asset.mime, model, {
+      ...(t.threshold === null ? {} : { threshold: t.threshold }), ...(t.classThresholds ? { classThresholds: t.classThresholds } : {}),
+    });
     return { ok: true, result };
   } catch (e) {
     if (e instanceof ChittiError && PER_IMAGE_CODES.has(e.code)) return { ok: false, code: e.code as FileErrorCode, message: e.message };
@@ -112,7 +122,7 @@ async function analyse(deps: DetectDeps, assetId: AssetId, model: InstalledModel
  */
 export function commitDetectItem(
   write: Write, taskId: TaskId, jobId: JobId, item: { seq: number; assetId: AssetId },
-  model: InstalledModel, threshold: number | null, outcome: Outcome,
+  model: InstalledModel, thresholds: Thresholds, outcome: Outcome,
 ): boolean {
   return write((tx) => {
     if (getItem(tx.db, taskId, item.seq).status !== 'pending') return false;
@@ -120,7 +130,7 @@ export function commitDetectItem(
     const analysis = addAnalysis(tx, {
       jobId, assetId: item.assetId, taskId,
       model: { id: used.id, version: used.version, sha256: used.sha256 },
-      settings: settingsOf(model, threshold),
+      settings: settingsOf(model, thresholds),
       durationMs: outcome.ok ? outcome.result.durationMs : null,
       outcome: outcome.ok
         ? { ok: true, width: outcome.result.width, height: outcome.result.height, findings: outcome.result.findings }
@@ -158,9 +168,9 @@ export async function runDetect(deps: DetectDeps, taskId: TaskId, shouldStop: ()
   const errors: unknown[] = [];
   for (const item of todo) {
     if (errors.length > 0 || shouldStop()) break;
-    const tracked: Promise<void> = analyse(deps, item.assetId, model, params.threshold)
+    const tracked: Promise<void> = analyse(deps, item.assetId, model, params)
       .then((outcome) => {
-        commitDetectItem(write, taskId, jobId, item, model, params.threshold, outcome);
+        commitDetectItem(write, taskId, jobId, item, model, params, outcome);
       })
       .catch((e: unknown) => {
         errors.push(e);

@@ -152,11 +152,18 @@ export const AnalysisSchema = z.object({
   modelId: z.string(),
   modelVersion: z.string(),
   modelSha256: Sha256Schema,
-  /** The thresholds in force: `threshold` is the caller's override for every class (null: the model's own). */
+  /**
+   * The thresholds in force: `threshold` is the caller's override for every
+   * class (null: the model's own); `overrides` are the reviewers' per-class
+   * thresholds (`thresholds.set`) when the task started. A class needs
+   * `threshold` ?? `overrides[class]` ?? `classThresholds[class]` ?? `scoreThreshold`.
+   * Analyses made before overrides existed have no `overrides`.
+   */
   settings: z.object({
     threshold: z.number().min(0).max(1).nullable(),
     scoreThreshold: z.number().min(0).max(1),
     classThresholds: z.record(z.string(), z.number().min(0).max(1)),
+    overrides: z.record(z.string(), z.number().min(0).max(1)).optional(),
   }),
   status: AnalysisStatusSchema,
   errorCode: FileErrorCodeSchema.nullable(),
@@ -172,24 +179,131 @@ export const AnalysisSchema = z.object({
 });
 export type Analysis = z.infer<typeof AnalysisSchema>;
 
-/** Review state of a finding; a detect task writes `proposed`, a person decides the rest. */
+/**
+ * Review state of a finding; a detect task writes `proposed`, a person decides
+ * the rest: `accepted` (as proposed), `rejected` (a false alarm), `edited`
+ * (accepted with a class or box other than the model's).
+ */
 export const FindingStatusSchema = z.enum(['proposed', 'accepted', 'rejected', 'edited']);
+export type FindingStatus = z.infer<typeof FindingStatusSchema>;
+/** `model`: proposed by a detect task; `reviewer`: drawn by a person (`findings.add`). */
+export const FindingSourceSchema = z.enum(['model', 'reviewer']);
+
+/** [x1, y1, x2, y2] in original-image pixels (x2, y2 exclusive edges). */
+export const BoxSchema = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+/** An outline, in image pixels. */
+export const PolygonSchema = z.array(z.tuple([z.number(), z.number()]));
 
 export const FindingSchema = z.object({
   id: FindingIdSchema,
-  analysisId: AnalysisIdSchema,
+  /** The analysis that proposed it; null for a finding a reviewer added. */
+  analysisId: AnalysisIdSchema.nullable(),
   jobId: JobIdSchema,
   assetId: AssetIdSchema,
   class: z.string(),
+  /** The model's score (kept when a reviewer edits); 1 for a finding a reviewer added. */
   score: z.number().min(0).max(1),
-  /** [x1, y1, x2, y2] in original-image pixels (x2, y2 exclusive edges). */
-  box: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+  box: BoxSchema,
   /** Segmentation models: the outline, in image pixels. */
-  polygon: z.array(z.tuple([z.number(), z.number()])).nullable(),
+  polygon: PolygonSchema.nullable(),
   status: FindingStatusSchema,
   createdAt: IsoDateTimeSchema,
+  source: FindingSourceSchema,
+  /** Starts at 1, +1 on every decision: pass it back as `expectedVersion`. */
+  version: z.number().int().positive(),
+  note: z.string().nullable(),
+  /** Why it was rejected (status `rejected` only). */
+  rejectReason: z.string().nullable(),
+  /** Who last decided or changed it (accept, reject, edit, note, undo…), and when; null until then. */
+  decidedBy: z.string().nullable(),
+  decidedAt: IsoDateTimeSchema.nullable(),
+  /** What the model proposed, kept when a reviewer changes class or box; null for a reviewer-added finding. */
+  modelClass: z.string().nullable(),
+  modelBox: BoxSchema.nullable(),
 });
 export type Finding = z.infer<typeof FindingSchema>;
+
+/** What a decision changed, before and after (`decisions.before` / `after`). */
+export const FindingSnapshotSchema = z.object({
+  status: FindingStatusSchema,
+  class: z.string(),
+  box: BoxSchema,
+  polygon: PolygonSchema.nullable(),
+  note: z.string().nullable(),
+  rejectReason: z.string().nullable(),
+});
+export type FindingSnapshot = z.infer<typeof FindingSnapshotSchema>;
+
+/** Findings per review status. */
+export const StatusCountsSchema = z.object({
+  proposed: z.number().int().nonnegative(),
+  accepted: z.number().int().nonnegative(),
+  rejected: z.number().int().nonnegative(),
+  edited: z.number().int().nonnegative(),
+});
+export type StatusCounts = z.infer<typeof StatusCountsSchema>;
+
+/**
+ * Where an image stands in review: `not-analysed` (no analysis yet),
+ * `failed` (never analysed successfully; `error` says why), `to-review` (its
+ * current findings include proposed ones), `reviewed` (none left proposed,
+ * including an analysed image with no findings).
+ */
+export const ReviewStateSchema = z.enum(['not-analysed', 'to-review', 'reviewed', 'failed']);
+export type ReviewState = z.infer<typeof ReviewStateSchema>;
+
+/** One image of a job in review (`jobs.review`); counts cover its current findings. */
+export const AssetReviewSchema = z.object({
+  assetId: AssetIdSchema,
+  name: z.string(),
+  state: ReviewStateSchema,
+  error: z.object({ code: FileErrorCodeSchema, message: z.string() }).nullable(),
+  /** The latest successful analysis (whose findings are current), or null. */
+  analysisId: AnalysisIdSchema.nullable(),
+  modelId: z.string().nullable(),
+  counts: StatusCountsSchema,
+});
+export type AssetReview = z.infer<typeof AssetReviewSchema>;
+
+export const JobReviewSchema = z.object({
+  jobId: JobIdSchema,
+  /** The job's image assets, in the order `assets.list` gives them. */
+  assets: z.array(AssetReviewSchema),
+  totals: z.object({
+    byStatus: StatusCountsSchema,
+    /** class → counts per status. */
+    byClass: z.record(z.string(), StatusCountsSchema),
+    byState: z.record(ReviewStateSchema, z.number().int().nonnegative()),
+  }),
+});
+export type JobReview = z.infer<typeof JobReviewSchema>;
+
+/** Precision of one class at one threshold, among decided findings scoring at least `threshold`. */
+export const CalibrationPointSchema = z.object({
+  threshold: z.number(),
+  /** Decided (accepted, edited or rejected) findings scoring ≥ threshold. */
+  n: z.number().int().nonnegative(),
+  /** Of those, accepted or edited. */
+  truePositives: z.number().int().nonnegative(),
+  /** truePositives / n; null when n is 0. */
+  precision: z.number().min(0).max(1).nullable(),
+});
+
+export const ClassCalibrationSchema = z.object({
+  class: z.string(),
+  /** The model's own threshold for this class (null: the model is no longer installed). */
+  modelThreshold: z.number().min(0).max(1).nullable(),
+  /** A reviewer's override (`thresholds.set`), or null. */
+  override: z.number().min(0).max(1).nullable(),
+  decided: z.number().int().nonnegative(),
+  proposed: z.number().int().nonnegative(),
+  /** Thresholds 0.05, 0.10 … 0.95. */
+  points: z.array(CalibrationPointSchema),
+  /** The lowest threshold with precision ≥ 0.9 over at least 10 decided findings, else null. */
+  suggested: z.number().nullable(),
+});
+export const CalibrationSchema = z.object({ modelId: z.string(), classes: z.array(ClassCalibrationSchema) });
+export type Calibration = z.infer<typeof CalibrationSchema>;
 
 export const AuditEntrySchema = z.object({
   seq: z.number().int().positive(),

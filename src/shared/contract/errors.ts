@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'MODEL_INTEGRITY',
   /** The model failed while running on an image. */
   'INFERENCE_FAILED',
+  /** A report could not be signed: the PKCS#12 file's passphrase is wrong, the file is not PKCS#12, or its certificate is not usable. Nothing was written. */
+  'SIGNING_FAILED',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnalysisSchema, TaskItemSchema, TaskSchema } from './domain.ts';
+import { AnalysisSchema, FindingSchema, TaskItemSchema, TaskSchema } from './domain.ts';
 import { AssetIdSchema, JobIdSchema } from './ids.ts';
 
 /**
@@ -12,6 +12,10 @@ export const events = {
   'job.changed': z.object({ jobId: JobIdSchema }),
   'asset.added': z.object({ jobId: JobIdSchema, assetId: AssetIdSchema }),
   'analysis.added': z.object({ analysis: AnalysisSchema }),
+  /** A finding was decided, added or undone (also each finding of a `findings.bulk`): it as it now is. */
+  'finding.changed': z.object({ finding: FindingSchema }),
+  /** A reviewer's per-class threshold for a model was set or removed. */
+  'thresholds.changed': z.object({ modelId: z.string() }),
 } as const;
 
 export type Events = typeof events;

@@ -1,14 +1,29 @@
 import { z } from 'zod';
 import {
-  AnalysisSchema, AssetSchema, AuditEntrySchema, AuditReportSchema, FindingSchema, ImageInfoSchema, JobChangesSchema, JobFieldsSchema, JobSchema,
-  ModelProblemSchema, ModelSummarySchema, TaskItemSchema, TaskItemStatusSchema, TaskSchema,
+  AnalysisSchema, AssetSchema, AuditEntrySchema, AuditReportSchema, BoxSchema, CalibrationSchema, FindingSchema, FindingStatusSchema, ImageInfoSchema,
+  JobChangesSchema, JobFieldsSchema, JobReviewSchema, JobSchema, ModelProblemSchema, ModelSummarySchema, PolygonSchema, TaskItemSchema, TaskItemStatusSchema, TaskSchema,
 } from './domain.ts';
-import { AssetIdSchema, JobIdSchema, TaskIdSchema } from './ids.ts';
+import { AssetIdSchema, FindingIdSchema, JobIdSchema, TaskIdSchema } from './ids.ts';
 
 const define = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 const Empty = z.object({}).strict();
 const Page = { limit: z.number().int().min(1).max(1000).default(100), offset: z.number().int().min(0).default(0) };
 const ModelIdSchema = z.string().min(1).max(64);
+const ClassNameSchema = z.string().trim().min(1).max(64);
+const Score = z.number().min(0).max(1);
+/** A box a person draws: finite, x1 < x2 and y1 < y2, not left of or above the image. */
+const DrawnBoxSchema = BoxSchema.refine(
+  ([x1, y1, x2, y2]) => [x1, y1, x2, y2].every(Number.isFinite) && x1 >= 0 && y1 >= 0 && x2 > x1 && y2 > y1,
+  'expected [x1, y1, x2, y2] with 0 ≤ x1 < x2 and 0 ≤ y1 < y2',
+);
+const DrawnPolygonSchema = PolygonSchema.min(3).max(10_000);
+const ReviewFilter = {
+  class: z.string().optional(),
+  status: FindingStatusSchema.optional(),
+  minScore: Score.optional(),
+  maxScore: Score.optional(),
+  assetId: AssetIdSchema.optional(),
+};
 
 /**
  * Every call that crosses a process boundary, declared once. Names are
@@ -103,10 +118,120 @@ export const procedures = {
     z.object({ jobId: JobIdSchema.optional(), assetId: AssetIdSchema.optional(), taskId: TaskIdSchema.optional(), ...Page }).strict(),
     z.object({ analyses: z.array(AnalysisSchema), total: z.number().int() }),
   ),
-  /** The findings of an asset's latest successful analysis (null and [] when it has none), highest score first. */
+  /**
+   * An asset's current findings: those of its latest successful analysis
+   * (`analysis`, null when it has none) and those reviewers added to it,
+   * highest score first (reviewer-added ones score 1).
+   */
   'findings.list': define(
     z.object({ assetId: AssetIdSchema }).strict(),
     z.object({ analysis: AnalysisSchema.nullable(), findings: z.array(FindingSchema) }),
+  ),
+  /**
+   * A reviewer's decision on one finding; returns it as it now is. Every
+   * decision writes a `decisions` row (before/after), the finding (version + 1,
+   * decidedBy, decidedAt), an audit entry (`finding.accepted|rejected|edited|
+   * reclassified|noted`, with before/after) and a `finding.changed` event, in
+   * one transaction. CONFLICT, changing nothing, when the finding's version is
+   * not `expectedVersion` (someone changed it since it was loaded; the message
+   * says who and when): reload and decide again.
+   * - `accept`: status `accepted` (`edited` if its class or box differ from the model's); clears rejectReason.
+   * - `reject`: status `rejected`, `reason` (optional) kept as rejectReason.
+   * - `edit`: a new `box` and/or `polygon` (a polygon alone sets the box to its bounds; a box alone drops the
+   *   old outline), optionally a `class`; accepts it: `edited` unless class and box equal the model's.
+   * - `reclass`: a new `class` (required); accepts it as for edit.
+   * - `note`: sets `note` ('' clears it); the status is unchanged.
+   * `note` may come with any action; `reason` only with reject, `box`/`polygon` only with edit,
+   * `class` only with edit and reclass (INVALID_INPUT otherwise). Boxes must lie within the image.
+   */
+  'findings.decide': define(
+    z.object({
+      findingId: FindingIdSchema,
+      expectedVersion: z.number().int().positive(),
+      action: z.enum(['accept', 'reject', 'edit', 'reclass', 'note']),
+      reason: z.string().trim().max(1000).optional(),
+      box: DrawnBoxSchema.optional(),
+      polygon: DrawnPolygonSchema.optional(),
+      class: ClassNameSchema.optional(),
+      note: z.string().trim().max(4000).optional(),
+    }).strict(),
+    FindingSchema,
+  ),
+  /**
+   * A finding the model missed, drawn by a reviewer on an image asset: source
+   * `reviewer`, status `accepted`, score 1, no analysis. Audited
+   * (`finding.added`), a decision `add`, event `finding.changed`.
+   */
+  'findings.add': define(
+    z.object({
+      assetId: AssetIdSchema,
+      class: ClassNameSchema,
+      box: DrawnBoxSchema,
+      polygon: DrawnPolygonSchema.optional(),
+      note: z.string().trim().max(4000).optional(),
+    }).strict(),
+    FindingSchema,
+  ),
+  /**
+   * Undoes the latest decision on the finding not already undone (repeated
+   * undos walk back through its decisions): restores that decision's `before`
+   * as a new decision `undo` (audited `finding.undone`, version + 1). CONFLICT
+   * on a stale `expectedVersion`, when there is nothing left to undo, or when
+   * that decision is the `add` of a reviewer's finding (reject it instead).
+   */
+  'findings.undo': define(
+    z.object({ findingId: FindingIdSchema, expectedVersion: z.number().int().positive() }).strict(),
+    FindingSchema,
+  ),
+  /**
+   * Accepts or rejects many current findings of a job at once: `findingIds`,
+   * or those matching `filter` (as `findings.query`), or both (both must
+   * hold). Only `proposed` ones are decided, the rest are skipped; all in one
+   * transaction, each with its own decision, audit entry and event, as
+   * `findings.decide`. Returns how many were decided.
+   */
+  'findings.bulk': define(
+    z.object({
+      jobId: JobIdSchema,
+      action: z.enum(['accept', 'reject']),
+      findingIds: z.array(FindingIdSchema).min(1).max(100_000).optional(),
+      filter: z.object(ReviewFilter).strict().optional(),
+      reason: z.string().trim().max(1000).optional(),
+    }).strict().refine((i) => i.findingIds !== undefined || i.filter !== undefined, 'give findingIds, a filter, or both'),
+    z.object({ count: z.number().int().nonnegative() }),
+  ),
+  /**
+   * A job's current findings (of each image's latest successful analysis,
+   * plus those reviewers added), filtered and paged: `score-desc` (default)
+   * and `score-asc` order by score, `image` by image (in `assets.list` order),
+   * then highest score first. `total` counts every match.
+   */
+  'findings.query': define(
+    z.object({
+      jobId: JobIdSchema,
+      ...ReviewFilter,
+      sort: z.enum(['score-asc', 'score-desc', 'image']).default('score-desc'),
+      ...Page,
+    }).strict(),
+    z.object({ findings: z.array(FindingSchema), total: z.number().int() }),
+  ),
+  /** Review overview of a job: each image's state and counts, and totals by status, class×status and state. */
+  'jobs.review': define(z.object({ jobId: JobIdSchema }).strict(), JobReviewSchema),
+  /**
+   * How precise a model has been, per class (the class it proposed), from
+   * reviewers' decisions over every job: accepted and edited findings count
+   * as right, rejected ones as wrong, proposed ones are left out.
+   */
+  'calibration.get': define(z.object({ modelId: ModelIdSchema }).strict(), CalibrationSchema),
+  /**
+   * Sets (or, with null, removes) a reviewer's score threshold for one class
+   * of an installed model; detect tasks started afterwards use it (an explicit
+   * `detect.start` threshold still wins). Audited `threshold.set` /
+   * `threshold.removed` with old and new value. Returns the model's overrides.
+   */
+  'thresholds.set': define(
+    z.object({ modelId: ModelIdSchema, class: ClassNameSchema, threshold: Score.nullable() }).strict(),
+    z.object({ modelId: z.string(), overrides: z.record(z.string(), Score) }),
   ),
 
   'audit.list': define(

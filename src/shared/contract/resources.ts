@@ -1,7 +1,11 @@
 import { z } from 'zod';
-import { AssetIdSchema, TaskIdSchema } from './ids.ts';
+import { AssetIdSchema, JobIdSchema, TaskIdSchema } from './ids.ts';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Forms of an inspection report: the document, or its data. */
+export const ReportFormatSchema = z.enum(['pdf', 'json', 'csv']);
+export type ReportFormat = z.infer<typeof ReportFormatSchema>;
 
 /**
  * Binary resources (images) fetched by GET. Parameters arrive as URL query
@@ -14,6 +18,8 @@ export const resources = {
   'asset.thumbnail': z.object({ assetId: AssetIdSchema, size: z.coerce.number().pipe(z.union([z.literal(128), z.literal(256), z.literal(512)])).default(256) }).strict(),
   /** One tile of the image pyramid (see ImageInfo), 8-bit PNG for grey, JPEG for colour. */
   'asset.tile': z.object({ assetId: AssetIdSchema, level: int(0, 40), x: int(0, 1_000_000), y: int(0, 1_000_000) }).strict(),
+  /** The job's inspection report (unsigned): PDF, JSON or CSV (see README, `chitti report`). Each export is audited. */
+  'job.report': z.object({ jobId: JobIdSchema, format: ReportFormatSchema.default('pdf') }).strict(),
 } as const;
 
 export type Resources = typeof resources;

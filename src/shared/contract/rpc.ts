@@ -28,6 +28,7 @@ export const HTTP_STATUS: Record<ErrorShape['code'], number> = {
   MODEL_INVALID: 422,
   MODEL_INTEGRITY: 422,
   INFERENCE_FAILED: 500,
+  SIGNING_FAILED: 422,
 };
 
 /** The HTTP status for an error code (`/rpc`, `/res`, `/upload`, `chitti://res`); 500 for a code outside the table. */

@@ -1,7 +1,7 @@
 import type { ApiClient, ImportFile } from '../../../src/renderer/src/api/client.ts';
 import { ApiError } from '../../../src/renderer/src/api/types.ts';
 import type {
-  Analysis, Asset, EventName, EventPayload, Finding, Job, ModelSummary, Task, TaskItem,
+  Analysis, Asset, Calibration, EventName, EventPayload, Finding, Job, JobReview, ModelSummary, Task, TaskItem,
 } from '../../../src/shared/contract/index.ts';
 
 /**
@@ -23,6 +23,12 @@ export class FakeApi implements ApiClient {
   /** Every analysis, newest first (`analyses.list`), and each asset's findings (`findings.list`). */
   analyses: Analysis[] = [];
   findings: Record<string, { analysis: Analysis | null; findings: Finding[] }> = {};
+  /** `jobs.review` answers, per job; `calibration.get` answers, per model; reviewers' thresholds (`thresholds.set`). */
+  reviews: Record<string, JobReview> = {};
+  calibrations: Record<string, Calibration> = {};
+  overrides: Record<string, Record<string, number>> = {};
+  /** Who decides (`decidedBy`). */
+  reviewer = 'priya';
   /** Procedures that fail, with the error they throw. */
   failing: Record<string, ApiError> = {};
   /** Every call made, in order. */
@@ -101,11 +107,85 @@ export class FakeApi implements ApiClient {
         return { analyses: page(all), total: all.length };
       }
       case 'findings.list':
-        return this.findings[input.assetId as string] ?? { analysis: null, findings: [] };
+        // A copy, as the core sends: what the store holds never changes under it.
+        return structuredClone(this.findings[input.assetId as string] ?? { analysis: null, findings: [] });
+      case 'findings.decide': {
+        const f = this.finding(input.findingId as string);
+        if (f.version !== input.expectedVersion) throw new ApiError('CONFLICT', `This finding was changed by someone else (version ${f.version}).`);
+        const status = { accept: 'accepted', reject: 'rejected', edit: 'edited', reclass: 'edited', note: f.status }[input.action as string] as Finding['status'];
+        return this.change(f, {
+          status,
+          ...(input.class !== undefined ? { class: input.class as string } : {}),
+          ...(input.note !== undefined ? { note: input.note as string } : {}),
+          rejectReason: input.action === 'reject' ? ((input.reason as string | undefined) ?? null) : f.rejectReason,
+        });
+      }
+      case 'findings.undo': {
+        const f = this.finding(input.findingId as string);
+        if (f.version !== input.expectedVersion) throw new ApiError('CONFLICT', 'stale');
+        return this.change(f, { status: 'proposed', class: f.modelClass ?? f.class, rejectReason: null });
+      }
+      case 'findings.query': {
+        const all = this.matching(input).sort((a, b) => (input.sort === 'score-asc' ? a.score - b.score : b.score - a.score));
+        return { findings: page(all), total: all.length };
+      }
+      case 'findings.bulk': {
+        const ids = input.findingIds as string[] | undefined;
+        const chosen = this.matching({ jobId: input.jobId, ...((input.filter as object | undefined) ?? {}) })
+          .filter((f) => f.status === 'proposed' && (!ids || ids.includes(f.id)));
+        for (const f of chosen) this.change(f, { status: input.action === 'accept' ? 'accepted' : 'rejected' });
+        return { count: chosen.length };
+      }
+      case 'jobs.review': {
+        const none = { proposed: 0, accepted: 0, rejected: 0, edited: 0 };
+        return this.reviews[input.jobId as string] ?? {
+          jobId: input.jobId,
+          assets: this.assets.filter((a) => a.jobId === input.jobId && a.kind === 'image')
+            .map((a) => ({ assetId: a.id, name: a.originalName, state: 'not-analysed', error: null, analysisId: null, modelId: null, counts: none })),
+          totals: { byStatus: none, byClass: {}, byState: { 'not-analysed': 0, 'to-review': 0, reviewed: 0, failed: 0 } },
+        };
+      }
+      case 'calibration.get': {
+        const c = this.calibrations[input.modelId as string];
+        if (!c) throw new ApiError('MODEL_NOT_FOUND', 'no model');
+        const overrides = this.overrides[c.modelId] ?? {};
+        return { ...c, classes: c.classes.map((k) => ({ ...k, override: overrides[k.class] ?? null })) };
+      }
+      case 'thresholds.set': {
+        const overrides = { ...(this.overrides[input.modelId as string] ?? {}) };
+        if (input.threshold === null) delete overrides[input.class as string];
+        else overrides[input.class as string] = input.threshold as number;
+        this.overrides[input.modelId as string] = overrides;
+        return { modelId: input.modelId, overrides };
+      }
       default:
         throw new ApiError('UNKNOWN_PROCEDURE', name);
     }
   }) as ApiClient['invoke'];
+
+  private finding(id: string): Finding {
+    for (const list of Object.values(this.findings)) {
+      const f = list.findings.find((x) => x.id === id);
+      if (f) return f;
+    }
+    throw new ApiError('NOT_FOUND', `No finding with id ${id}.`);
+  }
+
+  /** Current findings of a job matching a `findings.query` filter. */
+  private matching(q: Record<string, unknown>): Finding[] {
+    return Object.values(this.findings).flatMap((l) => l.findings).filter((f) =>
+      f.jobId === q.jobId && (q.assetId === undefined || f.assetId === q.assetId) && (q.class === undefined || f.class === q.class)
+      && (q.status === undefined || f.status === q.status) && (q.minScore === undefined || f.score >= (q.minScore as number))
+      && (q.maxScore === undefined || f.score <= (q.maxScore as number)));
+  }
+
+  /** A decision as the core makes it: the finding changed, its version + 1, who and when. */
+  private change(f: Finding, patch: Partial<Finding>): Finding {
+    const next = { ...f, ...patch, version: f.version + 1, decidedBy: this.reviewer, decidedAt: '2026-11-24T10:15:00.000Z' };
+    const list = this.findings[f.assetId]!;
+    list.findings = list.findings.map((x) => (x.id === f.id ? next : x));
+    return next;
+  }
 
   on<E extends EventName>(event: E, callback: (payload: EventPayload<E>) => void) {
     let set = this.listeners.get(event);
@@ -186,5 +266,6 @@ export const makeAnalysis = (a: Partial<Analysis> = {}): Analysis => ({
 
 export const makeFinding = (f: Partial<Finding> = {}): Finding => ({
   id: 'fnd_00000000000000000001', analysisId: 'ana_00000000000000000001', jobId: 'job_00000000000000000001', assetId: 'ast_00000000000000000001',
-  class: 'scratches', score: 0.87, box: [10, 20, 110, 60], polygon: null, status: 'proposed', createdAt: '2026-11-23T09:00:00.000Z', ...f,
+  class: 'scratches', score: 0.87, box: [10, 20, 110, 60], polygon: null, status: 'proposed', createdAt: '2026-11-23T09:00:00.000Z',
+  source: 'model', version: 1, note: null, rejectReason: null, decidedBy: null, decidedAt: null, modelClass: f.class ?? 'scratches', modelBox: f.box ?? [10, 20, 110, 60], ...f,
 });

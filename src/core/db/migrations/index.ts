@@ -2,6 +2,7 @@ import m0001 from './0001-jobs-assets-audit.ts';
 import m0002 from './0002-task-queue.ts';
 import m0003 from './0003-indexes.ts';
 import m0004 from './0004-analyses.ts';
+import m0005 from './0005-review.ts';
 
 export interface Migration {
   version: number;
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'task-queue', sql: m0002 },
   { version: 3, name: 'indexes', sql: m0003 },
   { version: 4, name: 'analyses', sql: m0004 },
+  { version: 5, name: 'review', sql: m0005 },
 ];

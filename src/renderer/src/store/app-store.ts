@@ -3,6 +3,7 @@ import type {
   Analysis, Asset, EventPayload, Finding, Job, JobFields, ProcedureOutput, Task, TaskItem,
 } from '../../../shared/contract/index.ts';
 import type { ApiClient, ImportFile } from '../api/client.ts';
+import { createReviewSlice, type ReviewSlice } from './review-slice.ts';
 import { parseRoute, type Route } from './route.ts';
 
 /** An import as the user follows it: the task's latest counts and the files that need a word. */
@@ -55,6 +56,8 @@ export interface DetectOptions {
   modelId?: string;
   /** One score threshold for every class instead of the model's own. */
   threshold?: number;
+  /** Only these images (a retry of failed ones); none: every image of the job. */
+  assetIds?: string[];
 }
 
 export interface DetectSlice {
@@ -94,7 +97,7 @@ export interface RouteSlice {
   setRoute: (route: Route) => void;
 }
 
-export type AppState = JobsSlice & AssetsSlice & ImportsSlice & ModelsSlice & DetectSlice & AnalysesSlice & FindingsSlice & RouteSlice;
+export type AppState = JobsSlice & AssetsSlice & ImportsSlice & ModelsSlice & DetectSlice & AnalysesSlice & FindingsSlice & ReviewSlice & RouteSlice;
 export type AppStore = StoreApi<AppState>;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -224,6 +227,7 @@ export function createAppStore(api: ApiClient, initialRoute: Route = parseRoute(
         jobId,
         ...(options.modelId !== undefined ? { modelId: options.modelId } : {}),
         ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+        ...(options.assetIds !== undefined ? { assetIds: options.assetIds } : {}),
       });
       // Its first events may have come before this answer: the newer picture wins.
       set((s) => followDetection(s, task, []));
@@ -278,6 +282,8 @@ export function createAppStore(api: ApiClient, initialRoute: Route = parseRoute(
     },
     findingsVisible: true,
     setFindingsVisible: (findingsVisible) => set({ findingsVisible }),
+
+    ...createReviewSlice<AppState>(api, set, get),
   }));
 
   connectEvents(store, api);
@@ -347,6 +353,8 @@ function analysisAdded(store: AppStore, analysis: Analysis) {
   });
   // Only a successful analysis changes what findings.list answers.
   if (analysis.status === 'done' && store.getState().findings[analysis.assetId]) void store.getState().loadFindings(analysis.assetId);
+  // An image analysed (or failed) changes its job's review overview.
+  if (store.getState().reviews[analysis.jobId]) void store.getState().loadReview(analysis.jobId);
 }
 
 /** Keeps the store in step with the core: progress, new assets, finished imports, detections and their analyses. */

@@ -7,6 +7,7 @@ import { selectAssets } from '../../store/selectors.ts';
 import { AssetGrid } from '../assets/AssetGrid.tsx';
 import { DetectPanel } from '../detect/DetectPanel.tsx';
 import { ImportPanel } from '../importing/ImportPanel.tsx';
+import { ReviewOverview } from './ReviewOverview.tsx';
 
 function JobHeader({ job }: { job: Job }) {
   const facts = [
@@ -59,6 +60,7 @@ export function JobScreen({ jobId }: { jobId: string }) {
       <JobHeader job={job} />
       <ImportPanel jobId={jobId} />
       <DetectPanel jobId={jobId} imageCount={assets?.filter((a) => a.kind === 'image').length ?? 0} />
+      <ReviewOverview jobId={jobId} />
       <Title order={3}>Files{assets ? ` (${assets.length})` : ''}</Title>
       {assetsError && <Alert color="red" role="alert">{assetsError}</Alert>}
       {assets === undefined && !assetsError && <Loader aria-label="Loading files" />}

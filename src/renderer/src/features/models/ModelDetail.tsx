@@ -2,6 +2,7 @@ import { Alert, Badge, Code, Group, Paper, SimpleGrid, Stack, Table, Text, Title
 import type { ReactNode } from 'react';
 import type { ModelSummary } from '../../../../shared/contract/index.ts';
 import { classColour, className } from '../findings/colours.ts';
+import { CalibrationPanel } from './CalibrationPanel.tsx';
 import { dataView, formatValue, type ClassTable, type Row } from './metrics.ts';
 
 export const TASK_LABEL: Record<ModelSummary['task'], string> = { detect: 'Detection', segment: 'Segmentation' };
@@ -155,6 +156,9 @@ export function ModelDetail({ model }: { model: ModelSummary }) {
           </Stack>
         </SimpleGrid>
 
+        <Section title="Calibration from reviews">
+          <CalibrationPanel model={model} />
+        </Section>
         <Section title="Licence">
           <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{model.licence || 'Not stated.'}</Text>
         </Section>

@@ -5,11 +5,16 @@ const SHORTCUTS: Array<[string, Array<[string[], string]>]> = [
   ['Jobs', [[['N'], 'New job'], [['Enter'], 'Open the focused job']]],
   ['Files of a job', [[['←', '→', '↑', '↓'], 'Move between files'], [['Home', 'End'], 'First / last file'], [['Enter'], 'Open the file']]],
   ['Image viewer', [
-    [['+', '−'], 'Zoom in / out'], [['0'], 'Fit to window'], [['1'], 'Actual pixels (1:1)'],
-    [['←', '→', '↑', '↓'], 'Pan'], [['[', ']'], 'Previous / next image'], [['F'], 'Show / hide findings on the image'],
-    [['Esc'], 'Back to the job'],
+    [['+', '−'], 'Zoom in / out'], [['0'], 'Fit to window'], [['1'], 'Actual pixels (1:1), when no finding is selected'],
+    [['←', '→'], 'Pan'], [['↑', '↓'], 'Pan (images without findings)'], [['[', ']', 'P', 'N'], 'Previous / next image'],
+    [['F'], 'Show / hide findings on the image'], [['Esc'], 'Back to the job'],
   ]],
-  ['Findings list', [[['↑', '↓'], 'Move between findings'], [['Enter'], 'Bring the finding into view']]],
+  ['Reviewing findings', [
+    [['J', '↓'], 'Next finding'], [['K', '↑'], 'Previous finding'], [['Z'], 'Zoom to the selected finding'],
+    [['A'], 'Accept (then the next one)'], [['R'], 'Reject: then 1–4 for a reason, 5 for your own'],
+    [['1', '…', '9'], "Change the class to the model's 1st … 9th class"], [['Ctrl', 'Z'], 'Undo the last decision of this session'],
+  ]],
+  ['Findings list', [[['↑', '↓'], 'Move the focus between findings'], [['Enter'], 'Select the finding and bring it into view']]],
 ];
 
 /** The list of keys (`?` anywhere): the app is meant to be used without the mouse. */

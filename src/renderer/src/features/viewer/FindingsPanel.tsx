@@ -1,11 +1,10 @@
-import { Alert, Badge, Group, Kbd, Loader, ScrollArea, Stack, Switch, Text, Title, UnstyledButton } from '@mantine/core';
-import type { KeyboardEvent } from 'react';
+import { Alert, Badge, Checkbox, Group, Kbd, Loader, ScrollArea, Stack, Switch, Text, Title, UnstyledButton } from '@mantine/core';
+import type { KeyboardEvent, ReactNode } from 'react';
 import type { Finding } from '../../../../shared/contract/index.ts';
 import type { AssetFindings } from '../../store/app-store.ts';
 import { classColour, className, scoreLabel } from '../findings/colours.ts';
 
-const STATUS_LABEL: Record<Finding['status'], string> = { proposed: 'proposed', accepted: 'accepted', rejected: 'rejected', edited: 'edited' };
-const STATUS_COLOUR: Record<Finding['status'], string> = { proposed: 'yellow', accepted: 'teal', rejected: 'gray', edited: 'blue' };
+import { STATUS_COLOUR, STATUS_LABEL } from '../review/review.ts';
 
 export interface FindingsPanelProps {
   /** undefined while loading. */
@@ -17,6 +16,13 @@ export interface FindingsPanelProps {
   onVisibleChange: (visible: boolean) => void;
   selectedId: string | null;
   onSelect: (finding: Finding) => void;
+  /** The findings to list, filtered and ordered (default: all of them, as read). */
+  listed?: Finding[];
+  /** Filters, the selected finding's decisions and bulk actions, shown above the list. */
+  controls?: ReactNode;
+  /** Findings ticked for a bulk decision. */
+  checked?: ReadonlySet<string>;
+  onCheck?: (finding: Finding, checked: boolean) => void;
 }
 
 /** Up, Down, Home and End move between findings (and do not pan the image meanwhile). */
@@ -39,13 +45,15 @@ function describeAnalysis(state: AssetFindings): string {
 }
 
 /** The image's findings, highest score first: each one a button that brings it into view. */
-export function FindingsPanel({ state, error, classes, visible, onVisibleChange, selectedId, onSelect }: FindingsPanelProps) {
-  const findings = state?.findings ?? [];
+export function FindingsPanel({ state, error, classes, visible, onVisibleChange, selectedId, onSelect, listed, controls, checked, onCheck }: FindingsPanelProps) {
+  const all = state?.findings ?? [];
+  const findings = listed ?? all;
   return (
     <Stack gap="xs" h="100%" component="aside" aria-label="Findings of this image">
       <Group gap={6}>
         <Title order={3} size="h4">Findings</Title>
-        {state && <Badge variant="light" color={findings.length > 0 ? 'orange' : 'gray'} aria-label={`${findings.length} findings`}>{findings.length}</Badge>}
+        {state && <Badge variant="light" color={all.length > 0 ? 'orange' : 'gray'} aria-label={`${all.length} findings`}>{all.length}</Badge>}
+        {state && findings.length !== all.length && <Text size="xs" c="dimmed">{findings.length} shown</Text>}
       </Group>
       <Switch
         label={<>Show on image <Kbd size="xs">F</Kbd></>}
@@ -61,34 +69,42 @@ export function FindingsPanel({ state, error, classes, visible, onVisibleChange,
         <Text size="sm" c="dimmed">Not analysed yet: run <Text span fw={600}>Detect defects</Text> on the job to have findings proposed.</Text>
       )}
       {state?.analysis && <Text size="xs" c="dimmed">{describeAnalysis(state)}</Text>}
-      {state?.analysis && findings.length === 0 && <Text size="sm" c="dimmed">No findings above the thresholds.</Text>}
+      {state?.analysis && all.length === 0 && <Text size="sm" c="dimmed">No findings above the thresholds.</Text>}
+      {all.length > 0 && controls}
+      {all.length > 0 && findings.length === 0 && <Text size="sm" c="dimmed">No finding matches the filters.</Text>}
       {findings.length > 0 && (
         <ScrollArea style={{ flex: 1 }} type="auto" offsetScrollbars>
           <Stack component="ul" gap={4} m={0} p={0} aria-label="Findings" style={{ listStyle: 'none' }} onKeyDown={onListKeyDown}>
             {findings.map((f) => {
               const selected = f.id === selectedId;
-              const colour = classColour(f.class, classes);
+              const colour = f.status === 'rejected' ? 'var(--mantine-color-gray-5)' : classColour(f.class, classes);
+              const label = `${className(f.class)}, score ${scoreLabel(f.score)}, ${STATUS_LABEL[f.status]}`;
               return (
-                <li key={f.id}>
+                <li key={f.id} style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
+                  {onCheck && (
+                    <Checkbox size="xs" aria-label={`Select ${label}`} checked={checked?.has(f.id) ?? false} onChange={(e) => onCheck(f, e.currentTarget.checked)} />
+                  )}
                   <UnstyledButton
                     data-finding-button
                     onClick={() => onSelect(f)}
                     aria-current={selected ? 'true' : undefined}
-                    aria-label={`${className(f.class)}, score ${scoreLabel(f.score)}, ${STATUS_LABEL[f.status]}`}
+                    aria-label={label}
+                    data-status={f.status}
                     w="100%"
                     px="xs"
                     py={6}
                     style={{
                       borderRadius: 'var(--mantine-radius-sm)',
-                      borderLeft: `4px solid ${colour}`,
+                      borderLeft: `4px ${f.status === 'rejected' ? 'dashed' : 'solid'} ${colour}`,
+                      opacity: f.status === 'rejected' ? 0.65 : 1,
                       background: selected ? 'var(--mantine-primary-color-light)' : 'var(--mantine-color-default-hover)',
                     }}
                   >
                     <Group justify="space-between" wrap="nowrap" gap="xs">
-                      <Text size="sm" fw={600} truncate="end">{className(f.class)}</Text>
+                      <Text size="sm" fw={600} truncate="end" td={f.status === 'rejected' ? 'line-through' : undefined}>{className(f.class)}</Text>
                       <Group gap={6} wrap="nowrap">
                         <Text size="sm" style={{ fontVariantNumeric: 'tabular-nums' }}>{scoreLabel(f.score)}</Text>
-                        <Badge size="xs" variant="light" color={STATUS_COLOUR[f.status]}>{STATUS_LABEL[f.status]}</Badge>
+                        <Badge size="xs" variant={f.status === 'proposed' ? 'light' : 'filled'} color={STATUS_COLOUR[f.status]}>{STATUS_LABEL[f.status]}</Badge>
                       </Group>
                     </Group>
                   </UnstyledButton>

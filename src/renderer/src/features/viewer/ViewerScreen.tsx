@@ -1,11 +1,17 @@
-import { ActionIcon, Alert, Anchor, Badge, Box, Breadcrumbs, Group, Kbd, Loader, Stack, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Badge, Box, Breadcrumbs, Button, Group, Kbd, Loader, Stack, Text, Tooltip } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Asset, Finding, ImageInfo } from '../../../../shared/contract/index.ts';
 import { useApi, useAppStore } from '../../store/context.tsx';
 import { routeHref } from '../../store/route.ts';
 import { neighbours, selectAssets, selectFindings } from '../../store/selectors.ts';
-import { classColour } from '../findings/colours.ts';
+import { classColour, className, scoreLabel } from '../findings/colours.ts';
+import { BulkDialog, type BulkRequest } from '../review/BulkDialog.tsx';
+import { DecisionCard } from '../review/DecisionCard.tsx';
+import { FindingFilters } from '../review/FindingFilters.tsx';
+import { RejectDialog } from '../review/RejectDialog.tsx';
+import { filterFindings, NO_FILTER, type FindingFilter } from '../review/review.ts';
+import type { DecideAction, DecideExtra } from '../../store/review-slice.ts';
 import type { DrawnFinding } from './finding-overlays.ts';
 import { FindingsPanel } from './FindingsPanel.tsx';
 import type { TileViewerHandle } from './TileViewer.tsx';
@@ -36,6 +42,17 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
   const models = useAppStore((s) => s.models);
   const loadModels = useAppStore((s) => s.loadModels);
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [filter, setFilter] = useState<FindingFilter>(NO_FILTER);
+  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
+  const [rejecting, setRejecting] = useState<Finding | null>(null);
+  const [bulk, setBulk] = useState<BulkRequest | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [bulkDone, setBulkDone] = useState<string | null>(null);
+  const decide = useAppStore((s) => s.decide);
+  const undo = useAppStore((s) => s.undo);
+  const canUndo = useAppStore((s) => s.undoStack.length > 0);
+  const notice = useAppStore((s) => s.reviewNotice);
+  const dismissNotice = useAppStore((s) => s.dismissReviewNotice);
 
   useEffect(() => {
     if (models === null) void loadModels();
@@ -50,6 +67,8 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
     setLoaded({ s: 'loading' });
     setZoom(null);
     setSelectedId(null);
+    setChecked(new Set());
+    setBulkDone(null);
     (async () => {
       const asset = await api.invoke('assets.get', { assetId });
       if (asset.kind === 'document') return { s: 'document', asset } as const;
@@ -88,16 +107,92 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
     viewer.current?.showFinding(f);
   };
 
+  // Review: the list as filtered, the selected finding, and the decisions on it (each also a key).
+  const listed = useMemo(() => filterFindings(found?.findings ?? [], filter), [found, filter]);
+  const selected = found?.findings.find((f) => f.id === selectedId) ?? null;
+  const modalOpen = rejecting !== null || bulk !== null;
+  const moveFinding = (delta: number) => {
+    if (listed.length === 0) return;
+    const at = listed.findIndex((f) => f.id === selectedId);
+    const target = at < 0 ? listed[delta > 0 ? 0 : listed.length - 1] : listed[Math.min(listed.length - 1, Math.max(0, at + delta))];
+    if (target) goToFinding(target);
+  };
+  const decideOn = async (f: Finding, action: DecideAction, extra?: DecideExtra) => {
+    // Accepting or rejecting moves on to the next finding of the list, as a reviewer goes through them.
+    const at = listed.findIndex((x) => x.id === f.id);
+    const after = action === 'accept' || action === 'reject' ? listed[at + 1] : undefined;
+    setBusy(true);
+    try {
+      const now = await decide(f, action, extra);
+      if (now && after && selectedId === f.id) goToFinding(after);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const reclass = (f: Finding, cls: string) => {
+    if (cls !== f.class) void decideOn(f, 'reclass', { class: cls });
+  };
+  /** Keys pressed in a dialog (the reasons, the bulk confirmation) are the dialog's, not the viewer's. */
+  const inDialog = (e: KeyboardEvent) => modalOpen || (e.target instanceof Element && e.target.closest('[role="dialog"]') !== null);
+  const review = (run: (f: Finding) => void) => (e: KeyboardEvent) => {
+    if (!inDialog(e) && selected && !busy) run(selected);
+  };
+  const classKeys = Array.from({ length: 9 }, (_, i): [string, (e: KeyboardEvent) => void] => [String(i + 1), (e) => {
+    if (inDialog(e)) return;
+    const cls = classes[i];
+    if (selected && cls) reclass(selected, cls);
+    else if (i === 0 && !selected) viewer.current?.actualSize();
+  }]);
+  const label = (f: Finding) => `${className(f.class)}, score ${scoreLabel(f.score)}`;
+  const controls = (
+    <Stack gap={6}>
+      <FindingFilters value={filter} onChange={setFilter} classes={classes.length > 0 ? classes : [...new Set(found?.findings.map((f) => f.class))]} />
+      <Group gap={6}>
+        <Button size="compact-xs" variant="default" onClick={() => setBulk({ kind: 'threshold', action: 'accept', class: filter.class })}>By threshold…</Button>
+        <Button size="compact-xs" variant="default" disabled={checked.size === 0} onClick={() => setBulk({ kind: 'selection', action: 'accept', findings: (found?.findings ?? []).filter((f) => checked.has(f.id)) })}>
+          {`Decide selected (${checked.size})`}
+        </Button>
+      </Group>
+      {bulkDone && <Text size="xs" role="status">{bulkDone}</Text>}
+      {notice && (
+        <Alert color={notice.kind === 'conflict' ? 'orange' : 'red'} role="alert" title={notice.kind === 'conflict' ? 'Changed meanwhile' : 'Not done'} withCloseButton onClose={dismissNotice} p="xs">
+          {notice.message}
+        </Alert>
+      )}
+      {selected && (
+        <DecisionCard
+          finding={selected}
+          classes={classes}
+          busy={busy}
+          canUndo={canUndo}
+          onAccept={() => void decideOn(selected, 'accept')}
+          onReject={() => setRejecting(selected)}
+          onReclass={(cls) => reclass(selected, cls)}
+          onNote={(note) => void decideOn(selected, 'note', { note })}
+          onUndo={() => void undo()}
+        />
+      )}
+    </Stack>
+  );
+
   const back = () => go(routeHref({ screen: 'job', jobId }));
   const step = (a: Asset | undefined) => a && go(routeHref({ screen: 'viewer', jobId, assetId: a.id }));
   useHotkeys([
     ['Escape', back],
     ['0', () => viewer.current?.fit()],
-    ['1', () => viewer.current?.actualSize()],
+    ...classKeys,
     ['ArrowLeft', () => viewer.current?.panBy(-0.2, 0)],
     ['ArrowRight', () => viewer.current?.panBy(0.2, 0)],
-    ['ArrowUp', () => viewer.current?.panBy(0, -0.2)],
-    ['ArrowDown', () => viewer.current?.panBy(0, 0.2)],
+    ['ArrowUp', () => (listed.length > 0 ? !modalOpen && moveFinding(-1) : viewer.current?.panBy(0, -0.2))],
+    ['ArrowDown', () => (listed.length > 0 ? !modalOpen && moveFinding(1) : viewer.current?.panBy(0, 0.2))],
+    ['j', (e) => !inDialog(e) && moveFinding(1)],
+    ['k', (e) => !inDialog(e) && moveFinding(-1)],
+    ['n', (e) => !inDialog(e) && step(next)],
+    ['p', (e) => !inDialog(e) && step(previous)],
+    ['a', review((f) => void decideOn(f, 'accept'))],
+    ['r', review((f) => setRejecting(f))],
+    ['z', review((f) => goToFinding(f))],
+    ['mod+z', (e) => !inDialog(e) && void undo()],
     ['PageDown', () => step(next)],
     ['PageUp', () => step(previous)],
     [']', () => step(next)],
@@ -175,7 +270,7 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
           )}
         </Box>
         {loaded.s === 'image' && (
-          <Box w={300} style={{ flex: 'none', minHeight: 0 }}>
+          <Box w={340} style={{ flex: 'none', minHeight: 0 }}>
             <FindingsPanel
               state={found}
               error={findingsError}
@@ -184,10 +279,41 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
               onVisibleChange={setShowFindings}
               selectedId={selectedId}
               onSelect={goToFinding}
+              listed={listed}
+              controls={controls}
+              checked={checked}
+              onCheck={(f, on) => setChecked((c) => {
+                const n = new Set(c);
+                if (on) n.add(f.id);
+                else n.delete(f.id);
+                return n;
+              })}
             />
           </Box>
         )}
       </Group>
+      <RejectDialog
+        opened={rejecting !== null}
+        label={rejecting ? label(rejecting) : ''}
+        onClose={() => setRejecting(null)}
+        onReject={(reason) => {
+          const f = rejecting && (found?.findings.find((x) => x.id === rejecting.id) ?? rejecting);
+          setRejecting(null);
+          if (f) void decideOn(f, 'reject', { reason });
+        }}
+      />
+      <BulkDialog
+        request={bulk}
+        jobId={jobId}
+        assetId={assetId}
+        onClose={() => setBulk(null)}
+        onDone={(n, action) => {
+          setBulk(null);
+          setChecked(new Set());
+          setBulkDone(`${action === 'accept' ? 'Accepted' : 'Rejected'} ${n} finding${n === 1 ? '' : 's'}.`);
+          void loadFindings(assetId);
+        }}
+      />
     </Stack>
   );
 }

@@ -42,6 +42,8 @@ export function focusRect(f: Finding, imageWidth: number): ViewportRect {
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
+const REJECTED_GREY = '#9e9e9e';
+const STATUS_MARK: Record<Finding['status'], string> = { proposed: '', accepted: '✓ ', edited: '✓ ', rejected: '✗ ' };
 
 /**
  * The element OpenSeadragon places over a finding's box (it sets the size on
@@ -52,20 +54,26 @@ const SVG = 'http://www.w3.org/2000/svg';
  * on screen to carry one). Hidden from screen readers: the findings list
  * next to the image says the same, and can be used with the keyboard.
  */
-export function findingElement({ finding, colour }: DrawnFinding, selected: boolean): HTMLElement {
+export function findingElement({ finding, colour: classColour }: DrawnFinding, selected: boolean): HTMLElement {
   const [x1, y1, x2, y2] = finding.box;
+  // Decided ones say so: accepted (or edited) solid with a tick, rejected dashed grey with a cross; proposed as the model drew them.
+  const rejected = finding.status === 'rejected';
+  const colour = rejected ? REJECTED_GREY : classColour;
+  const mark = STATUS_MARK[finding.status];
   const el = document.createElement('div');
   el.className = 'chitti-finding';
   if (selected) el.dataset.selected = '';
   el.dataset.testid = 'finding-overlay';
   el.dataset.findingId = finding.id;
+  el.dataset.status = finding.status;
   el.setAttribute('aria-hidden', 'true');
   const hasPolygon = !!finding.polygon && finding.polygon.length >= 3;
   Object.assign(el.style, {
     position: 'relative',
     boxSizing: 'border-box',
     pointerEvents: 'none',
-    border: `${selected ? 3 : 2}px ${hasPolygon ? 'dashed' : 'solid'} ${colour}`,
+    border: `${selected ? 3 : 2}px ${rejected || (hasPolygon && finding.status === 'proposed') ? 'dashed' : 'solid'} ${colour}`,
+    opacity: rejected && !selected ? '0.7' : '1',
     outline: selected ? '2px solid #fff' : '1px solid rgba(0, 0, 0, 0.6)',
     zIndex: selected ? '2' : '1',
   } satisfies Partial<CSSStyleDeclaration>);
@@ -88,7 +96,7 @@ export function findingElement({ finding, colour }: DrawnFinding, selected: bool
 
   const label = document.createElement('div');
   label.className = 'chitti-finding-label';
-  label.textContent = `${className(finding.class)} ${scoreLabel(finding.score)}`;
+  label.textContent = `${mark}${className(finding.class)} ${scoreLabel(finding.score)}`;
   Object.assign(label.style, {
     position: 'absolute',
     left: `-${selected ? 3 : 2}px`,
