@@ -23,6 +23,10 @@ export interface FindingsPanelProps {
   /** Findings ticked for a bulk decision. */
   checked?: ReadonlySet<string>;
   onCheck?: (finding: Finding, checked: boolean) => void;
+  /** Per-class visibility, opacity and labels of the drawings, shown under the "Show on image" switch. */
+  overlayControls?: ReactNode;
+  /** Classes not drawn on the image: greyed in the list, still listed and reviewable. */
+  hiddenClasses?: ReadonlySet<string>;
 }
 
 /** Up, Down, Home and End move between findings (and do not pan the image meanwhile). */
@@ -45,7 +49,7 @@ function describeAnalysis(state: AssetFindings): string {
 }
 
 /** The image's findings, highest score first: each one a button that brings it into view. */
-export function FindingsPanel({ state, error, classes, visible, onVisibleChange, selectedId, onSelect, listed, controls, checked, onCheck }: FindingsPanelProps) {
+export function FindingsPanel({ state, error, classes, visible, onVisibleChange, selectedId, onSelect, listed, controls, checked, onCheck, overlayControls, hiddenClasses }: FindingsPanelProps) {
   const all = state?.findings ?? [];
   const findings = listed ?? all;
   return (
@@ -63,6 +67,7 @@ export function FindingsPanel({ state, error, classes, visible, onVisibleChange,
         onChange={(e) => onVisibleChange(e.currentTarget.checked)}
         aria-keyshortcuts="F"
       />
+      {all.length > 0 && overlayControls}
       {error && <Alert color="red" role="alert" title="Findings could not be read">{error}</Alert>}
       {!state && !error && <Loader size="sm" aria-label="Loading findings" />}
       {state && !state.analysis && (
@@ -77,7 +82,8 @@ export function FindingsPanel({ state, error, classes, visible, onVisibleChange,
           <Stack component="ul" gap={4} m={0} p={0} aria-label="Findings" style={{ listStyle: 'none' }} onKeyDown={onListKeyDown}>
             {findings.map((f) => {
               const selected = f.id === selectedId;
-              const colour = f.status === 'rejected' ? 'var(--mantine-color-gray-5)' : classColour(f.class, classes);
+              const hidden = hiddenClasses?.has(f.class) ?? false;
+              const colour = f.status === 'rejected' || hidden ? 'var(--mantine-color-gray-5)' : classColour(f.class, classes);
               const label = `${className(f.class)}, score ${scoreLabel(f.score)}, ${STATUS_LABEL[f.status]}`;
               return (
                 <li key={f.id} style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
@@ -90,13 +96,15 @@ export function FindingsPanel({ state, error, classes, visible, onVisibleChange,
                     aria-current={selected ? 'true' : undefined}
                     aria-label={label}
                     data-status={f.status}
+                    data-hidden={hidden || undefined}
+                    title={hidden ? 'Class hidden on the image' : undefined}
                     w="100%"
                     px="xs"
                     py={6}
                     style={{
                       borderRadius: 'var(--mantine-radius-sm)',
                       borderLeft: `4px ${f.status === 'rejected' ? 'dashed' : 'solid'} ${colour}`,
-                      opacity: f.status === 'rejected' ? 0.65 : 1,
+                      opacity: hidden ? 0.45 : f.status === 'rejected' ? 0.65 : 1,
                       background: selected ? 'var(--mantine-primary-color-light)' : 'var(--mantine-color-default-hover)',
                     }}
                   >

@@ -3,7 +3,7 @@ import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'reac
 import type { Finding, ImageInfo } from '../../../../shared/contract/index.ts';
 import type { ApiClient } from '../../api/client.ts';
 import './finding-overlays.css';
-import { findingElement, findingRect, focusRect, type DrawnFinding } from './finding-overlays.ts';
+import { DEFAULT_OVERLAY_STYLE, findingElement, findingRect, focusRect, type DrawnFinding, type OverlayStyle } from './finding-overlays.ts';
 
 export interface TileViewerHandle {
   zoomBy(factor: number): void;
@@ -22,6 +22,8 @@ export interface TileViewerProps {
   findings?: DrawnFinding[];
   showFindings?: boolean;
   selectedId?: string | null;
+  /** Opacity of the drawings and when their labels show. */
+  overlayStyle?: OverlayStyle;
   ref: Ref<TileViewerHandle>;
 }
 
@@ -34,7 +36,7 @@ const NO_FINDINGS: DrawnFinding[] = [];
  * the same ApiClient as everything else (token header over HTTP, the app's
  * own protocol in Electron).
  */
-export function TileViewer({ api, info, onZoom, findings = NO_FINDINGS, showFindings = true, selectedId = null, ref }: TileViewerProps) {
+export function TileViewer({ api, info, onZoom, findings = NO_FINDINGS, showFindings = true, selectedId = null, overlayStyle = DEFAULT_OVERLAY_STYLE, ref }: TileViewerProps) {
   const host = useRef<HTMLDivElement>(null);
   const viewer = useRef<OpenSeadragon.Viewer | null>(null);
   // Also as state, so the overlays are drawn once the viewer exists.
@@ -83,6 +85,7 @@ export function TileViewer({ api, info, onZoom, findings = NO_FINDINGS, showFind
     };
   }, [api, info, onZoom]);
 
+  const { opacity, labels } = overlayStyle;
   // Findings as OpenSeadragon overlays: placed in image coordinates, they follow every pan and zoom.
   useEffect(() => {
     if (!ready) return;
@@ -92,9 +95,9 @@ export function TileViewer({ api, info, onZoom, findings = NO_FINDINGS, showFind
     const ordered = [...findings.filter((d) => d.finding.id !== selectedId), ...findings.filter((d) => d.finding.id === selectedId)];
     for (const d of ordered) {
       const r = findingRect(d.finding, info.width);
-      ready.addOverlay({ element: findingElement(d, d.finding.id === selectedId), location: new OpenSeadragon.Rect(r.x, r.y, r.width, r.height) });
+      ready.addOverlay({ element: findingElement(d, d.finding.id === selectedId, { opacity, labels }), location: new OpenSeadragon.Rect(r.x, r.y, r.width, r.height) });
     }
-  }, [ready, findings, showFindings, selectedId, info.width]);
+  }, [ready, findings, showFindings, selectedId, info.width, opacity, labels]);
 
   useImperativeHandle(ref, () => ({
     zoomBy: (factor) => {

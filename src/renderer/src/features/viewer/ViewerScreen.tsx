@@ -12,8 +12,9 @@ import { FindingFilters } from '../review/FindingFilters.tsx';
 import { RejectDialog } from '../review/RejectDialog.tsx';
 import { filterFindings, NO_FILTER, type FindingFilter } from '../review/review.ts';
 import type { DecideAction, DecideExtra } from '../../store/review-slice.ts';
-import type { DrawnFinding } from './finding-overlays.ts';
+import { DEFAULT_OVERLAY_STYLE, type DrawnFinding, type OverlayStyle } from './finding-overlays.ts';
 import { FindingsPanel } from './FindingsPanel.tsx';
+import { OverlayControls } from './OverlayControls.tsx';
 import type { TileViewerHandle } from './TileViewer.tsx';
 
 // OpenSeadragon is large; load it only when an image is opened.
@@ -48,6 +49,9 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
   const [bulk, setBulk] = useState<BulkRequest | null>(null);
   const [busy, setBusy] = useState(false);
   const [bulkDone, setBulkDone] = useState<string | null>(null);
+  // How the findings are drawn: view state of this screen (kept from image to image), never stored.
+  const [hiddenClasses, setHiddenClasses] = useState<ReadonlySet<string>>(new Set());
+  const [overlayStyle, setOverlayStyle] = useState<OverlayStyle>(DEFAULT_OVERLAY_STYLE);
   const decide = useAppStore((s) => s.decide);
   const undo = useAppStore((s) => s.undo);
   const canUndo = useAppStore((s) => s.undoStack.length > 0);
@@ -98,9 +102,22 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
     [models, found?.analysis?.modelId],
   );
   const drawn = useMemo<DrawnFinding[]>(
-    () => (found?.findings ?? []).map((finding) => ({ finding, colour: classColour(finding.class, classes) })),
-    [found, classes],
+    () => (found?.findings ?? [])
+      .filter((finding) => !hiddenClasses.has(finding.class))
+      .map((finding) => ({ finding, colour: classColour(finding.class, classes) })),
+    [found, classes, hiddenClasses],
   );
+  // The classes on this image, in the model's order (others after, by name).
+  const present = useMemo(() => {
+    const rank = (c: string) => (classes.includes(c) ? classes.indexOf(c) : classes.length);
+    return [...new Set((found?.findings ?? []).map((f) => f.class))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  }, [found, classes]);
+  const toggleClass = (cls: string, shown: boolean) => setHiddenClasses((h) => {
+    const n = new Set(h);
+    if (shown) n.delete(cls);
+    else n.add(cls);
+    return n;
+  });
   const goToFinding = (f: Finding) => {
     setSelectedId(f.id);
     if (!showFindings) setShowFindings(true);
@@ -265,6 +282,7 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
                 findings={drawn}
                 showFindings={showFindings}
                 selectedId={selectedId}
+                overlayStyle={overlayStyle}
               />
             </Suspense>
           )}
@@ -281,6 +299,17 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
               onSelect={goToFinding}
               listed={listed}
               controls={controls}
+              hiddenClasses={hiddenClasses}
+              overlayControls={
+                <OverlayControls
+                  present={present}
+                  classes={classes}
+                  hidden={hiddenClasses}
+                  onToggleClass={toggleClass}
+                  style={overlayStyle}
+                  onStyleChange={setOverlayStyle}
+                />
+              }
               checked={checked}
               onCheck={(f, on) => setChecked((c) => {
                 const n = new Set(c);

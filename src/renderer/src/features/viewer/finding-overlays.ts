@@ -7,6 +7,16 @@ export interface DrawnFinding {
   colour: string;
 }
 
+/** How findings are drawn: the user's view settings, never stored. */
+export interface OverlayStyle {
+  /** 0.1 to 1, applied on top of each finding's own opacity. */
+  opacity: number;
+  /** 'hover': a label shows only while the pointer is over its box (and on the selected finding). */
+  labels: 'always' | 'hover';
+}
+
+export const DEFAULT_OVERLAY_STYLE: OverlayStyle = { opacity: 1, labels: 'always' };
+
 export interface ViewportRect {
   x: number;
   y: number;
@@ -51,10 +61,11 @@ const STATUS_MARK: Record<Finding['status'], string> = { proposed: '', accepted:
  * SVG whose coordinates are the box's image pixels, so it scales with the
  * image while the lines stay thin), and a label with the class and score that
  * keeps its size at any zoom (finding-overlays.css hides it on boxes too small
- * on screen to carry one). Hidden from screen readers: the findings list
+ * on screen to carry one, and, with labels on hover, shows it only under the
+ * pointer). Hidden from screen readers: the findings list
  * next to the image says the same, and can be used with the keyboard.
  */
-export function findingElement({ finding, colour: classColour }: DrawnFinding, selected: boolean): HTMLElement {
+export function findingElement({ finding, colour: classColour }: DrawnFinding, selected: boolean, view: OverlayStyle = DEFAULT_OVERLAY_STYLE): HTMLElement {
   const [x1, y1, x2, y2] = finding.box;
   // Decided ones say so: accepted (or edited) solid with a tick, rejected dashed grey with a cross; proposed as the model drew them.
   const rejected = finding.status === 'rejected';
@@ -66,14 +77,16 @@ export function findingElement({ finding, colour: classColour }: DrawnFinding, s
   el.dataset.testid = 'finding-overlay';
   el.dataset.findingId = finding.id;
   el.dataset.status = finding.status;
+  el.dataset.labels = view.labels;
   el.setAttribute('aria-hidden', 'true');
   const hasPolygon = !!finding.polygon && finding.polygon.length >= 3;
   Object.assign(el.style, {
     position: 'relative',
     boxSizing: 'border-box',
-    pointerEvents: 'none',
+    // On hover the box must receive the pointer; the events still bubble to OpenSeadragon, so dragging pans as before.
+    pointerEvents: view.labels === 'hover' ? 'auto' : 'none',
     border: `${selected ? 3 : 2}px ${rejected || (hasPolygon && finding.status === 'proposed') ? 'dashed' : 'solid'} ${colour}`,
-    opacity: rejected && !selected ? '0.7' : '1',
+    opacity: String(Math.round((rejected && !selected ? 0.7 : 1) * view.opacity * 100) / 100),
     outline: selected ? '2px solid #fff' : '1px solid rgba(0, 0, 0, 0.6)',
     zIndex: selected ? '2' : '1',
   } satisfies Partial<CSSStyleDeclaration>);
