@@ -28,6 +28,24 @@ export const NEU_CLASSES = ['crazing', 'inclusion', 'patches', 'pitted_surface',
 /** A problem with the inputs: reported on stderr with exit status 2. */
 export class InputError extends Error {}
 
+/** Runs a CLI body; bad inputs (InputError, bad arguments) become a message on stderr and exit status 2. */
+export async function exitOnInputError(tool: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    if (err instanceof InputError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) {
+      console.error(`${tool}: ${(err as Error).message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+/** Runs `main` with the command-line arguments when the module at `url` is the one Node was started with. */
+export async function runIfMain(url: string, main: (argv: string[]) => Promise<number>): Promise<void> {
+  if (process.argv[1] !== undefined && url === pathToFileURL(process.argv[1]).href) process.exitCode = await main(process.argv.slice(2));
+}
+
 // ---------------------------------------------------------------- VOC XML
 
 export interface VocObject {
@@ -213,8 +231,8 @@ export function warnUnscored(what: string, items: ReadonlyArray<{ class: string 
 const USAGE = 'usage: detect.ts --pred PRED.jsonl --data DIR [--split val] [--json OUT.json] [--classes a,b,...]';
 
 /** Runs the CLI; returns the exit status (2 for bad inputs). */
-export async function main(argv: string[]): Promise<number> {
-  try {
+export function main(argv: string[]): Promise<number> {
+  return exitOnInputError('detect', async () => {
     const { values } = parseArgs({
       args: argv,
       options: {
@@ -244,15 +262,7 @@ export async function main(argv: string[]): Promise<number> {
       await writeFile(values.json, `${JSON.stringify(reportJson(report, classes, ids.length, values.split), null, 2)}\n`);
     }
     return 0;
-  } catch (err) {
-    if (err instanceof InputError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) {
-      console.error(`detect: ${(err as Error).message}`);
-      return 2;
-    }
-    throw err;
-  }
+  });
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
-}
+await runIfMain(import.meta.url, main);

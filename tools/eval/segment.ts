@@ -14,12 +14,11 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { z } from 'zod';
 import { decodeRle, rasterizePolygon } from '../../src/core/inference/masks.ts';
-import { InputError, imageId, parseJsonLine, requireAll, warnUnscored } from './detect.ts';
+import { InputError, exitOnInputError, imageId, parseJsonLine, requireAll, runIfMain, warnUnscored } from './detect.ts';
 import {
   accumulatePixels,
   recallAtFalseAlarm,
@@ -248,8 +247,8 @@ export function reportJson(e: SegEvaluation, classes: readonly string[], far: nu
 const USAGE = 'usage: segment.ts --pred PRED.jsonl --data DIR --split SPLIT.json [--json OUT.json] [--far 0.01] [--classes a,b,...]';
 
 /** Runs the CLI; returns the exit status (2 for bad inputs). */
-export async function main(argv: string[]): Promise<number> {
-  try {
+export function main(argv: string[]): Promise<number> {
+  return exitOnInputError('segment', async () => {
     const { values } = parseArgs({
       args: argv,
       options: {
@@ -280,15 +279,7 @@ export async function main(argv: string[]): Promise<number> {
       await writeFile(values.json, `${JSON.stringify(reportJson(e, classes, far, values.split), null, 2)}\n`);
     }
     return 0;
-  } catch (err) {
-    if (err instanceof InputError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true) {
-      console.error(`segment: ${(err as Error).message}`);
-      return 2;
-    }
-    throw err;
-  }
+  });
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
-}
+await runIfMain(import.meta.url, main);
