@@ -125,3 +125,17 @@ def resume(cfg, model, opt, ema):
     restore_rng(state["rng"])
     log(f"resumed after epoch {state['epoch']}")
     return state["epoch"], state
+
+
+def write_manifest(dest, manifest):
+    """Writes models/<id>/manifest.json with the sha256 of the model.onnx beside it
+    (the app refuses a model whose file does not match)."""
+    import hashlib
+
+    onnx_path = os.path.join(dest, "model.onnx")
+    with open(onnx_path, "rb") as f:
+        manifest["sha256"] = hashlib.sha256(f.read()).hexdigest()
+    with open(os.path.join(dest, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    log(f"exported {onnx_path} sha256={manifest['sha256']}")

@@ -32,7 +32,7 @@ from torchvision.ops.feature_pyramid_network import LastLevelP6P7
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from backbone import freeze_batchnorm, pretrained_mobilenet_v2  # noqa: E402
 from common import (Ema, fail, load_checkpoint, load_config, log, resume,  # noqa: E402
-                    rng_state, save_checkpoint, seed_everything, set_threads, warmup_cosine)
+                    rng_state, save_checkpoint, seed_everything, set_threads, warmup_cosine, write_manifest)
 
 MEAN = [0.485, 0.456, 0.406]
 STD = [0.229, 0.224, 0.225]
@@ -253,8 +253,6 @@ def trained_model(cfg):
 
 
 def export(cfg, models_dir):
-    import hashlib
-
     import onnx
 
     model, epochs_done = trained_model(cfg)
@@ -278,7 +276,6 @@ def export(cfg, models_dir):
     )
     onnx.checker.check_model(onnx.load(onnx_path))
     reference(cfg, model, net, dest)
-    sha = hashlib.sha256(open(onnx_path, "rb").read()).hexdigest()
     manifest_path = os.path.join(dest, "manifest.json")
     old = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {}
     manifest = {
@@ -327,12 +324,9 @@ def export(cfg, models_dir):
         },
         "metrics": old.get("metrics", {}),
         "licence": "Weights: trained by Chitti on NEU-DET (free for research and education); backbone from ONNX Model Zoo MobileNetV2 (Apache-2.0).",
-        "sha256": sha,
+        "sha256": None,  # set from the file by write_manifest
     }
-    with open(manifest_path, "w") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
-    log(f"exported {onnx_path} sha256={sha}")
+    write_manifest(dest, manifest)
 
 
 def reference(cfg, model, net, dest):

@@ -12,7 +12,6 @@ Model: MobileNetV2 (ImageNet, dequantized) with a small U-Net style decoder
 (strides 32 -> 4), per-pixel softmax over background + 5 defect classes,
 upsampled to the input size inside the graph.
 """
-import hashlib
 import json
 import os
 import random
@@ -28,7 +27,7 @@ from torch import nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from backbone import freeze_batchnorm, pretrained_mobilenet_v2  # noqa: E402
 from common import (Ema, fail, load_checkpoint, load_config, log, resume,  # noqa: E402
-                    rng_state, save_checkpoint, seed_everything, set_threads, warmup_cosine)
+                    rng_state, save_checkpoint, seed_everything, set_threads, warmup_cosine, write_manifest)
 
 MEAN = [0.485, 0.456, 0.406]
 STD = [0.229, 0.224, 0.225]
@@ -243,7 +242,6 @@ def export(cfg, models_dir):
     probs.numpy().astype(np.float32).tofile(os.path.join(dest, "reference", "probabilities.f32"))
     with open(os.path.join(dest, "reference", "reference.json"), "w") as f:
         json.dump({"ids": names, "shape": list(x.shape), "output_shapes": {"probabilities": list(probs.shape)}}, f)
-    sha = hashlib.sha256(open(onnx_path, "rb").read()).hexdigest()
     manifest_path = os.path.join(dest, "manifest.json")
     old = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {}
     manifest = {
@@ -275,12 +273,9 @@ def export(cfg, models_dir):
         },
         "metrics": old.get("metrics", {}),
         "licence": "Weights: trained by Chitti on the magnetic-tile defect set (research use; cite Huang et al.); backbone from ONNX Model Zoo MobileNetV2 (Apache-2.0).",
-        "sha256": sha,
+        "sha256": None,  # set from the file by write_manifest
     }
-    with open(manifest_path, "w") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
-    log(f"exported {onnx_path} sha256={sha}")
+    write_manifest(dest, manifest)
 
 
 def main():
