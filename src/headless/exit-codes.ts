@@ -16,6 +16,10 @@ export const EXIT = {
   MODEL: 10,
   /** A report could not be signed (wrong passphrase, not a PKCS#12 file, certificate not valid now). */
   SIGNING: 11,
+  /** A document cannot be read: damaged, encrypted, or refused as a bomb. */
+  DOCUMENT: 12,
+  /** A checklist framework file is invalid. */
+  CHECKLIST: 13,
   INTERRUPTED: 130,
 } as const;
 
@@ -34,6 +38,7 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.KEY;
     case 'NOT_FOUND':
     case 'MODEL_NOT_FOUND':
+    case 'CHECKLIST_NOT_FOUND':
       return EXIT.NOT_FOUND;
     case 'MODEL_INVALID':
     case 'MODEL_INTEGRITY':
@@ -44,6 +49,12 @@ export function exitCodeFor(code: ErrorCode): number {
       return EXIT.DISK_FULL;
     case 'SIGNING_FAILED':
       return EXIT.SIGNING;
+    case 'DOCUMENT_UNREADABLE':
+    case 'DOCUMENT_ENCRYPTED':
+    case 'DOCUMENT_TOO_LARGE':
+      return EXIT.DOCUMENT;
+    case 'CHECKLIST_INVALID':
+      return EXIT.CHECKLIST;
     default:
       return EXIT.FAILURE;
   }

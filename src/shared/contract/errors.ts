@@ -35,6 +35,18 @@ export const ERROR_CODES = [
   'INFERENCE_FAILED',
   /** A report could not be signed: the PKCS#12 file's passphrase is wrong, the file is not PKCS#12, or its certificate is not usable. Nothing was written. */
   'SIGNING_FAILED',
+  /** A document could not be parsed at all: not a valid PDF/DOCX/RTF, damaged beyond reading, or no page can be read. */
+  'DOCUMENT_UNREADABLE',
+  /** A document is password-protected (encrypted); Chitti does not ask for or keep document passwords. */
+  'DOCUMENT_ENCRYPTED',
+  /** A document (or an archive inside it, e.g. DOCX) declares or inflates to more than Chitti reads: a decompression bomb or an absurd size. */
+  'DOCUMENT_TOO_LARGE',
+  /** OCR failed on a page (its engine could not run or the page image could not be made). */
+  'OCR_FAILED',
+  /** A checklist framework file is invalid: bad YAML, or a field that does not follow the format (the message names the path and the reason). */
+  'CHECKLIST_INVALID',
+  /** No checklist framework with that id is installed. */
+  'CHECKLIST_NOT_FOUND',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
