@@ -29,6 +29,12 @@ export const HTTP_STATUS: Record<ErrorShape['code'], number> = {
   MODEL_INTEGRITY: 422,
   INFERENCE_FAILED: 500,
   SIGNING_FAILED: 422,
+  DOCUMENT_UNREADABLE: 422,
+  DOCUMENT_ENCRYPTED: 422,
+  DOCUMENT_TOO_LARGE: 413,
+  OCR_FAILED: 500,
+  CHECKLIST_INVALID: 422,
+  CHECKLIST_NOT_FOUND: 404,
 };
 
 /** The HTTP status for an error code (`/rpc`, `/res`, `/upload`, `chitti://res`); 500 for a code outside the table. */
