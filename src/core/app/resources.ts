@@ -4,6 +4,8 @@ import type { Db } from '../db/open.ts';
 import { getAsset } from '../domain/assets.ts';
 import type { MediaService } from '../media/media-service.ts';
 import type { ReportService } from '../report/report-service.ts';
+import { exportReview, type ReviewReportDeps } from '../report/review-report.ts';
+import type { DocumentService } from '../documents/document-service.ts';
 import type { Logger } from '../ports.ts';
 import { parseInput, settle } from './dispatch.ts';
 import { ChittiError } from './errors.ts';
@@ -18,13 +20,18 @@ import { ChittiError } from './errors.ts';
 type ResourceHandler<N extends ResourceName> = (params: z.output<Resources[N]>) => Promise<ResourceBody>;
 export type ResourceHandlers = { [N in ResourceName]: ResourceHandler<N> };
 
-export function createResourceHandlers(ctx: { db: Db; media: MediaService; reports: ReportService }): ResourceHandlers {
+export function createResourceHandlers(ctx: { db: Db; media: MediaService; reports: ReportService; documents: DocumentService; reviewReports: ReviewReportDeps }): ResourceHandlers {
   const { db, media } = ctx;
   return {
     'asset.thumbnail': ({ assetId, size }) => media.thumbnail(getAsset(db, assetId), size),
-    'asset.tile': ({ assetId, level, x, y }) => media.tile(getAsset(db, assetId), level, x, y),
+    'asset.tile': ({ assetId, level, x, y, ...view }) => media.tile(getAsset(db, assetId), level, x, y, view),
     'job.report': async ({ jobId, format }) => {
       const { mime, body } = await ctx.reports.export(jobId, format);
+      return { mime, body };
+    },
+    'document.page': ({ assetId, page, dpi }) => ctx.documents.page(getAsset(db, assetId), page, dpi),
+    'review.report': async ({ reviewId, format }) => {
+      const { mime, body } = await exportReview(ctx.reviewReports, reviewId, format);
       return { mime, body };
     },
   };

@@ -5,6 +5,7 @@ import type { Db } from '../db/open.ts';
 import type { IngestOutcome } from '../ingest/ingest-file.ts';
 import type { IngestRequest, IngestResponse } from '../ingest/ingest-protocol.ts';
 import type { Logger } from '../ports.ts';
+import { runChecklist, type ChecklistDeps } from './checklist-task.ts';
 import { runDetect, type DetectDeps } from './detect-task.ts';
 import { commitImportItem, expandImport } from './import-task.ts';
 import { ACTIVE_STATUSES, finishTask, getTask, pendingItems, setTaskStatus, taskRow } from './task-store.ts';
@@ -21,6 +22,8 @@ export interface RunnerDeps {
   isLiveUpload: (taskId: TaskId) => boolean;
   /** What detect tasks need: the inference engine (its pool sets how many images are in flight), the originals. */
   detect: Omit<DetectDeps, 'db' | 'write'>;
+  /** What checklist tasks need: the document pipeline and the evaluator. */
+  checklist: Omit<ChecklistDeps, 'db' | 'write'>;
 }
 
 /**
@@ -120,8 +123,10 @@ export class TaskRunner {
       if (!this.deps.isLiveUpload(id)) write((tx) => interruptUpload(tx, id));
       return;
     }
-    if (row.kind === 'detect') {
-      await runDetect({ db, write, ...this.deps.detect }, id, () => this.stopping || this.cancelRequested(id));
+    if (row.kind === 'detect' || row.kind === 'checklist') {
+      const stop = () => this.stopping || this.cancelRequested(id);
+      if (row.kind === 'detect') await runDetect({ db, write, ...this.deps.detect }, id, stop);
+      else await runChecklist({ db, write, ...this.deps.checklist }, id, stop);
       if (this.stopping) return; // left running; resumed on the next start
       write((tx) => finishTask(tx, id));
       return;

@@ -114,7 +114,8 @@ export function setTaskStatus(tx: Tx, taskId: TaskId, status: TaskStatus, error:
 }
 
 export function cancelPendingItems(tx: Tx, taskId: TaskId): number {
-  const message = taskRow(tx.db, taskId).kind === 'detect' ? 'cancelled before it was analysed' : 'cancelled before it was imported';
+  const kind = taskRow(tx.db, taskId).kind;
+  const message = kind === 'detect' ? 'cancelled before it was analysed' : kind === 'checklist' ? 'cancelled before it was reviewed' : 'cancelled before it was imported';
   return tx.db.prepare(`UPDATE task_items SET status = 'cancelled', message = ? WHERE task_id = ? AND status = 'pending'`).run(message, taskId).changes;
 }
 
@@ -143,7 +144,7 @@ export function finishTask(tx: Tx, taskId: TaskId): Task {
   const task = getTask(tx.db, taskId);
   tx.audit({
     action: cancelled ? 'task.cancelled' : 'task.finished', entityType: 'task', entityId: taskId,
-    data: kind === 'detect'
+    data: kind === 'detect' || kind === 'checklist'
       ? { analysed: task.analysed, failed: task.failed, total: task.total }
       : { imported: task.imported, duplicates: task.duplicates, failed: task.failed, total: task.total },
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorCodeSchema, FileErrorCodeSchema } from './errors.ts';
 import { AnalysisIdSchema, AssetIdSchema, FindingIdSchema, JobIdSchema, TaskIdSchema } from './ids.ts';
+import { PixelSpacingSchema } from './imaging.ts';
 
 const IsoDateSchema = z.iso.date();
 const IsoDateTimeSchema = z.iso.datetime({ offset: true });
@@ -68,12 +69,18 @@ export const ImageInfoSchema = z.object({
   /** Square tile edge in pixels, and the number of pyramid levels (level `levels-1` is full resolution). */
   tileSize: z.number().int().positive(),
   levels: z.number().int().positive(),
-  /** How a 16-bit image was mapped to 8-bit for display (null for 8-bit images). */
+  /** How a 16-bit image is mapped to 8-bit for display by default (its automatic window, in its values; null for 8-bit images, shown as stored). */
   displayWindow: z.object({ low: z.number(), high: z.number() }).nullable(),
+  /** Whether it is shown inverted by default (low values white: DICOM MONOCHROME1). */
+  defaultInvert: z.boolean(),
+  /** Millimetres per pixel for measurements, and where they come from (a calibration wins over the file); null: pixels only. */
+  pixelSpacing: PixelSpacingSchema.nullable(),
+  /** The file's own spacing (DICOM tags), shown even when a calibration overrides it. */
+  filePixelSpacing: PixelSpacingSchema.nullable(),
 });
 export type ImageInfo = z.infer<typeof ImageInfoSchema>;
 
-export const TaskKindSchema = z.enum(['import', 'detect']);
+export const TaskKindSchema = z.enum(['import', 'detect', 'checklist']);
 export const TaskStatusSchema = z.enum(['queued', 'running', 'cancelling', 'done', 'failed', 'cancelled']);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 

@@ -47,6 +47,8 @@ export const ERROR_CODES = [
   'CHECKLIST_INVALID',
   /** No checklist framework with that id is installed. */
   'CHECKLIST_NOT_FOUND',
+  /** The asset is an image: the operation (parse, checklist review, page view) is for documents. */
+  'NOT_A_DOCUMENT',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);
@@ -85,6 +87,14 @@ export const FILE_ERROR_CODES = [
   'STORE_CORRUPT',
   /** Detection: the image declares more pixels than Chitti decodes. */
   'IMAGE_TOO_LARGE',
+  /** Checklist review: the document cannot be read (damaged, not a document format Chitti parses). */
+  'DOCUMENT_UNREADABLE',
+  /** Checklist review: the document is password-protected. */
+  'DOCUMENT_ENCRYPTED',
+  /** Checklist review: the document (or an archive inside it) is too large to read: a bomb or an absurd size. */
+  'DOCUMENT_TOO_LARGE',
+  /** Checklist review: the asset is an image, not a document. */
+  'NOT_A_DOCUMENT',
 ] as const;
 export const FileErrorCodeSchema = z.enum(FILE_ERROR_CODES);
 export type FileErrorCode = z.infer<typeof FileErrorCodeSchema>;

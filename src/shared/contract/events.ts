@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AnalysisSchema, FindingSchema, TaskItemSchema, TaskSchema } from './domain.ts';
+import { DocumentReviewSchema, ReviewItemSchema } from './documents.ts';
 import { AssetIdSchema, JobIdSchema } from './ids.ts';
 
 /**
@@ -16,6 +17,10 @@ export const events = {
   'finding.changed': z.object({ finding: FindingSchema }),
   /** A reviewer's per-class threshold for a model was set or removed. */
   'thresholds.changed': z.object({ modelId: z.string() }),
+  /** A document's checklist review finished (done or failed). */
+  'review.added': z.object({ review: DocumentReviewSchema }),
+  /** A checklist item was decided, added or undone: it as it now is. */
+  'review.changed': z.object({ item: ReviewItemSchema }),
 } as const;
 
 export type Events = typeof events;

@@ -6,3 +6,5 @@ export * from './events.ts';
 export * from './rpc.ts';
 export * from './bridge.ts';
 export * from './resources.ts';
+export * from './documents.ts';
+export * from './imaging.ts';

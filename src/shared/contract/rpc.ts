@@ -35,6 +35,7 @@ export const HTTP_STATUS: Record<ErrorShape['code'], number> = {
   OCR_FAILED: 500,
   CHECKLIST_INVALID: 422,
   CHECKLIST_NOT_FOUND: 404,
+  NOT_A_DOCUMENT: 415,
 };
 
 /** The HTTP status for an error code (`/rpc`, `/res`, `/upload`, `chitti://res`); 500 for a code outside the table. */

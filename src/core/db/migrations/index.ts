@@ -3,6 +3,8 @@ import m0002 from './0002-task-queue.ts';
 import m0003 from './0003-indexes.ts';
 import m0004 from './0004-analyses.ts';
 import m0005 from './0005-review.ts';
+import m0006 from './0006-pixel-spacing.ts';
+import m0007 from './0007-checklist-reviews.ts';
 
 export interface Migration {
   version: number;
@@ -20,4 +22,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'indexes', sql: m0003 },
   { version: 4, name: 'analyses', sql: m0004 },
   { version: 5, name: 'review', sql: m0005 },
+  { version: 6, name: 'pixel-spacing', sql: m0006 },
+  { version: 7, name: 'checklist-reviews', sql: m0007 },
 ];
