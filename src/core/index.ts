@@ -22,6 +22,12 @@ import type { IngestRequest, IngestResponse, IngestWorkerData } from './ingest/i
 import { ImageCache } from './media/image-cache.ts';
 import { MediaService } from './media/media-service.ts';
 import { ReportService } from './report/report-service.ts';
+import { ChecklistRegistry } from './checklist/registry.ts';
+import { checklistEvaluation } from './documents/checklist-evaluation.ts';
+import { DocumentService } from './documents/document-service.ts';
+import { createOcrEngine } from './ocr/index.ts';
+import { PARSER_VERSION, createDocumentParser } from './parse/index.ts';
+import { buildDocumentModel } from './structure/index.ts';
 import { silentLogger, type CorePorts } from './ports.ts';
 import { BlobStore } from './store/blob-store.ts';
 import { TaskRunner } from './tasks/runner.ts';
@@ -35,6 +41,10 @@ export { ImageCache, type ImageCacheStats } from './media/image-cache.ts';
 
 export const DB_FILE_NAME = 'chitti.db';
 export const VERSION = '0.1.0';
+/** The workspace folder where users put their own checklist frameworks (YAML). */
+export const CHECKLISTS_DIR_NAME = 'checklists';
+/** Bumped when structure detection changes what it produces (with the parser's version, it keys kept document models). */
+const STRUCTURE_VERSION = 'structure-1';
 
 export interface CoreOptions {
   /** true: create a new database if there is none; 'exclusive': fail if one exists (`chitti init`). */
@@ -148,21 +158,28 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
     maxPixels: options.maxImagePixels,
   });
 
+  // Documents: parsed in 'parse' workers (OCR for scans here, one page at a time), structured, kept in the database.
+  const ocr = createOcrEngine();
+  const parser = createDocumentParser({ workers: ports.workers, logger }, { ocr });
+  const documents = new DocumentService({ db, write, store, parser, structure: buildDocumentModel, modelVersion: `${PARSER_VERSION}/${STRUCTURE_VERSION}` });
+  const checklists = new ChecklistRegistry({ userDir: path.join(dataDir, CHECKLISTS_DIR_NAME) });
+
   const runner = new TaskRunner({
     db, write, logger, concurrency,
     createPool: () => new WorkerPool<IngestRequest, IngestResponse>(() => ports.workers('ingest', workerData), concurrency),
     isLiveUpload: (taskId) => uploads.isLive(taskId),
     detect: { engine, store, delayMs: options.detectDelayMs ?? 0 },
+    checklist: { documents, evaluation: checklistEvaluation },
   });
 
   const media = new MediaService(store, { cache: options.imageCache ?? new ImageCache(), maxPixels: options.maxImagePixels });
   const handlers = createHandlers({
-    db, write, runner, uploads, audit, media, engine,
+    db, write, runner, uploads, audit, media, engine, documents, checklists,
     info: { version: VERSION, dataDir, keyMethod: master.method, schemaVersion: () => schemaVersion(db) },
   });
   const { dispatch, dispatchUnknown } = createDispatch(handlers, logger);
   const reports = new ReportService({ db, media, catalog, audit, write, actor: ports.actor, clock, version: VERSION });
-  const fetchResource = createFetchResource(createResourceHandlers({ db, media, reports }), logger);
+  const fetchResource = createFetchResource(createResourceHandlers({ db, media, reports, documents, reviewReports: { db, write, audit, actor: ports.actor, clock, version: VERSION } }), logger);
   master.key.fill(0);
 
   if (options.autoResume) runner.resume();
@@ -188,6 +205,8 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
         await uploads.close();
         await runner.stop();
         await engine.close();
+        await parser.close();
+        await ocr.close();
         await audit.flush();
         listeners.clear();
         db.close();

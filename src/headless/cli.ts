@@ -13,6 +13,8 @@ import { startHttpServer } from './http-server.ts';
 import { watchTask } from './import-progress.ts';
 import { registerModelCommands } from './model-commands.ts';
 import { registerReportCommand } from './report-command.ts';
+import { registerDemoCommand } from './demo-command.ts';
+import { registerParseCommand } from './parse-command.ts';
 
 class CliFailure extends Error {
   constructor(readonly exitCode: number, message: string) {
@@ -188,6 +190,12 @@ export function buildProgram(run: (fn: (core: Core, opts: GlobalOptions) => Prom
   );
 
   registerReportCommand(program, run);
+  registerDemoCommand(program, async (fn) => {
+    standaloneExit = await fn(Boolean(program.opts<GlobalOptions>().json));
+  });
+  registerParseCommand(program, async (fn) => {
+    standaloneExit = (await fn()) ?? EXIT.OK;
+  });
 
   program
     .command('serve')

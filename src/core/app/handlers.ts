@@ -1,7 +1,7 @@
 import type { ProcedureName, ProcedureOutput, ProcedureParsedInput } from '../../shared/contract/index.ts';
 import { latestFindings, listAnalyses } from '../domain/analyses.ts';
 import { getAsset, listAssets } from '../domain/assets.ts';
-import { addFinding, bulkDecide, calibration, checkInImage, decide, findingRow, jobReview, queryFindings, setThreshold, undo, type ImageSize } from '../domain/review.ts';
+import { addFinding, bulkDecide, bulkUndo, calibration, checkInImage, decide, findingRow, jobReview, queryFindings, setThreshold, undo, type ImageSize } from '../domain/review.ts';
 import { thresholdFor } from '../inference/manifest.ts';
 import { createJob, getJob, listJobs, updateJob } from '../domain/jobs.ts';
 import { toModelSummary } from '../domain/models.ts';
@@ -11,7 +11,9 @@ import { ACTIVE_STATUSES, createTask, getTask, listItems, listTasks, finishTask,
 import type { TaskRunner } from '../tasks/runner.ts';
 import { isUploadTask, type UploadService } from '../tasks/upload-task.ts';
 import type { Db } from '../db/open.ts';
+import { createDocumentHandlers, type DocumentHandlerContext } from './document-handlers.ts';
 import { ChittiError } from './errors.ts';
+import { createImagingHandlers } from './imaging-handlers.ts';
 import type { Write } from './unit-of-work.ts';
 import type { AuditService } from '../audit/service.ts';
 import type { MediaService } from '../media/media-service.ts';
@@ -24,6 +26,8 @@ export interface HandlerContext {
   audit: AuditService;
   media: MediaService;
   engine: DetectionEngine;
+  documents: DocumentHandlerContext['documents'];
+  checklists: DocumentHandlerContext['checklists'];
   info: { version: string; dataDir: string; keyMethod: string; schemaVersion: () => number };
 }
 
@@ -60,7 +64,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       return task;
     },
     'assets.get': ({ assetId }) => getAsset(db, assetId),
-    'assets.imageInfo': ({ assetId }) => ctx.media.imageInfo(getAsset(db, assetId)),
     'uploads.begin': ({ jobId, files }) => ctx.uploads.begin(jobId, files),
 
     'tasks.get': ({ taskId }) => getTask(db, taskId),
@@ -128,7 +131,13 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'findings.undo': ({ findingId, expectedVersion }) => write((tx) => undo(tx, findingId, expectedVersion)),
     'findings.bulk': (input) => write((tx) => {
       getJob(tx.db, input.jobId);
-      return { count: bulkDecide(tx, input) };
+      const decided = bulkDecide(tx, input);
+      return { count: decided.length, decided };
+    }),
+    'findings.bulkUndo': ({ jobId, findings }) => write((tx) => {
+      getJob(tx.db, jobId);
+      const undone = bulkUndo(tx, jobId, findings);
+      return { count: undone.length, undone };
     }),
     'findings.query': ({ jobId, sort, limit, offset, ...filter }) => {
       getJob(db, jobId);
@@ -158,5 +167,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 
     'audit.list': ({ entityId, limit, offset }) => ({ entries: ctx.audit.list(entityId, limit, offset) }),
     'audit.verify': () => ctx.audit.verify(),
+
+    ...createDocumentHandlers(ctx),
+    ...createImagingHandlers(ctx),
   };
 }
