@@ -40,6 +40,7 @@ export default defineConfig({
           index: src('main/index.ts'),
           'ingest-worker': src('core/ingest/ingest-worker.ts'),
           'inference-worker': src('core/inference/inference-worker.ts'),
+          'parse-worker': src('core/parse/parse-worker.ts'),
         },
         output: {
           entryFileNames: '[name].js',

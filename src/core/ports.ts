@@ -1,4 +1,4 @@
-import type { Worker } from 'node:worker_threads';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
 
 /** How the master key is protected at rest; recorded in the key file. */
 export type KeyMethod = 'passphrase' | 'keyring' | 'safe-storage';
@@ -30,8 +30,12 @@ export interface Logger {
 }
 
 /** Worker entry points the core needs; the host knows how to start them (tsx, bundle, …). */
-export type WorkerEntry = 'ingest' | 'inference';
-export type WorkerFactory = (entry: WorkerEntry, workerData: unknown) => Worker;
+export type WorkerEntry = 'ingest' | 'inference' | 'parse';
+/** How a worker is started besides its data: the parse worker runs under a heap limit. */
+export interface WorkerSpawnOptions {
+  resourceLimits?: ResourceLimits;
+}
+export type WorkerFactory = (entry: WorkerEntry, workerData: unknown, options?: WorkerSpawnOptions) => Worker;
 
 export interface CorePorts {
   dataDir: string;

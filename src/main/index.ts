@@ -27,6 +27,7 @@ const BUILT_IN_MODELS = app.isPackaged ? path.join(process.resourcesPath, 'model
 const WORKER_FILES: Record<WorkerEntry, string> = {
   ingest: path.join(here, 'ingest-worker.js'),
   inference: path.join(here, 'inference-worker.js'),
+  parse: path.join(here, 'parse-worker.js'),
 };
 
 const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
@@ -61,7 +62,7 @@ const ports: CorePorts = {
       throw new ChittiError('KEY_UNAVAILABLE', `This database's key is protected by "${method}", which the desktop app cannot open; use the \`chitti\` command line instead.`);
     },
   },
-  workers: (entry, workerData) => new Worker(WORKER_FILES[entry], { workerData }),
+  workers: (entry, workerData, options = {}) => new Worker(WORKER_FILES[entry], { workerData, ...options }),
   actor: currentUser,
   logger,
 };

@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { promisify } from 'node:util';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, shot, watchPageErrors } from '../helpers/browser.ts';
+import { openWorkspaceDb } from '../helpers/db.ts';
 import { DETECTOR_ID } from '../helpers/models.ts';
 import { radiographTiff } from '../helpers/radiograph.ts';
 import { startServe, type RunningServer } from '../helpers/serve.ts';
@@ -19,6 +22,7 @@ import { runCli, SHARED_DATA, tempDir } from '../helpers/workspace.ts';
  * Models: the shipped ones (models/), or CHITTI_MODELS_DIR while a new export is tried.
  */
 const MODELS_DIR = process.env.CHITTI_MODELS_DIR ?? path.resolve('models');
+const execFileAsync = promisify(execFile);
 
 describe('review UI in Chromium', () => {
   let tmp: { dir: string; cleanup: () => Promise<void> };
@@ -41,7 +45,15 @@ describe('review UI in Chromium', () => {
     if (!body.ok) throw new Error(`${name}: ${body.error?.message}`);
     return body.result!;
   }
-  type F = { id: string; assetId: string; score: number; status: string; rejectReason: string | null; decidedBy: string | null };
+  type F = {
+    id: string; assetId: string; score: number; status: string; rejectReason: string | null; decidedBy: string | null;
+    box: [number, number, number, number]; class: string; source: string; modelBox: [number, number, number, number] | null;
+    polygon: Array<[number, number]> | null;
+  };
+  /** The image reviewed by keyboard, then edited and drawn on; its findings before any decision. */
+  let reviewed: { assetId: string; name: string; before: F[] };
+  /** How many the bulk decision accepted. */
+  let bulkAccepted: number;
 
   beforeAll(async () => {
     tmp = await tempDir('chitti-e2e-');
@@ -193,17 +205,18 @@ describe('review UI in Chromium', () => {
 
   it('reviews a photo with the keyboard only: accept one, reject one with a reason', async () => {
     // The job's review overview: every image analysed, nothing decided yet.
-    const overview = page.getByRole('region', { name: 'Review' });
+    const overview = page.getByRole('region', { name: 'Review', exact: true });
     await overview.getByRole('progressbar', { name: 'Review progress' }).waitFor({ state: 'attached' });
     await overview.getByText(/^0 of \d+ findings decided · 0 of 4 images reviewed$/).waitFor();
     await overview.scrollIntoViewIfNeeded();
     await shot(page, '09-job-review-overview');
 
-    // The image with the most findings to review.
     const review = await rpc<{ assets: Array<{ assetId: string; name: string; counts: { proposed: number } }> }>('jobs.review', { jobId });
-    const image = [...review.assets].sort((a, b) => b.counts.proposed - a.counts.proposed)[0]!;
+    // The photo with the most findings to review (the radiograph's are many and faint; its list is walked elsewhere).
+    const image = [...review.assets].filter((a) => a.name.endsWith('.jpg')).sort((a, b) => b.counts.proposed - a.counts.proposed)[0]!;
     expect(image.counts.proposed).toBeGreaterThanOrEqual(2);
     const { findings: before } = await rpc<{ findings: F[] }>('findings.query', { jobId, assetId: image.assetId, sort: 'score-desc', limit: 100 });
+    reviewed = { assetId: image.assetId, name: image.name, before };
     await overview.getByRole('table', { name: 'Images in review' }).getByRole('link', { name: image.name }).click();
     const list = page.getByRole('list', { name: 'Findings' });
     await list.waitFor();
@@ -245,6 +258,7 @@ describe('review UI in Chromium', () => {
   it('bulk-accepts every proposed finding of the job above a threshold, after saying how many', async () => {
     const expected = (await rpc<{ total: number }>('findings.query', { jobId, status: 'proposed', minScore: 0.5, limit: 1 })).total;
     expect(expected).toBeGreaterThan(0);
+    bulkAccepted = expected;
     await page.getByRole('button', { name: 'By threshold…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Decide by score threshold' });
     await dialog.getByRole('textbox', { name: 'Threshold' }).fill('0.5');
@@ -265,7 +279,7 @@ describe('review UI in Chromium', () => {
 
     // Back on the job: the progress follows, and the report can be downloaded.
     await page.keyboard.press('Escape');
-    const overview = page.getByRole('region', { name: 'Review' });
+    const overview = page.getByRole('region', { name: 'Review', exact: true });
     await overview.getByText(`${2 + expected} of ${all.length} findings decided`, { exact: false }).waitFor();
     await overview.scrollIntoViewIfNeeded();
     await shot(page, '15-job-review-progress');
@@ -273,6 +287,219 @@ describe('review UI in Chromium', () => {
     expect(download.suggestedFilename()).toBe(`chitti-report-${jobId}.json`);
     const report = await readFile(await download.path(), 'utf8');
     expect(report).toContain(jobId);
+  });
+
+  /** Where an element is once the view stops moving (OpenSeadragon animates every zoom and pan): the same place twice running. */
+  async function settled(locator: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+    let last = '';
+    await expect.poll(async () => {
+      const now = JSON.stringify(await locator.boundingBox());
+      const same = now === last;
+      last = now;
+      return same;
+    }, { interval: 150, timeout: 10_000 }).toBe(true);
+    return (await locator.boundingBox())!;
+  }
+  const centre = (b: { x: number; y: number; width: number; height: number }) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
+  async function findingNow(id: string): Promise<F> {
+    const { findings } = await rpc<{ findings: F[] }>('findings.query', { jobId, assetId: reviewed.assetId, limit: 1000 });
+    return findings.find((f) => f.id === id)!;
+  }
+  let addedId: string;
+  let outlinedId: string;
+
+  it('edits a finding by dragging a handle of its box: saved when the pointer lets go', async () => {
+    const overview = page.getByRole('region', { name: 'Review', exact: true });
+    await overview.getByRole('table', { name: 'Images in review' }).getByRole('link', { name: reviewed.name }).click();
+    const list = page.getByRole('list', { name: 'Findings' });
+    await list.waitFor();
+    const first = reviewed.before[0]!; // accepted by key above; j selects it again (highest score) and zooms to it
+    await page.keyboard.press('j');
+    await expect.poll(() => list.locator('[aria-current="true"]').getAttribute('aria-label')).toMatch(/, accepted$/);
+    await page.keyboard.press('e');
+    const tools = page.getByRole('toolbar', { name: 'Tools' });
+    expect(await tools.getByRole('button', { name: 'Edit the selected finding' }).getAttribute('aria-pressed')).toBe('true');
+    const se = page.locator('[data-testid="edit-handles"] [data-grip="se"]');
+    const nw = page.locator('[data-testid="edit-handles"] [data-grip="nw"]');
+    const seAt = centre(await settled(se));
+    const nwAt = centre(await settled(nw));
+    // Screen pixels per image pixel, from where the handles sit on the box the database holds.
+    const scale = (seAt.x - nwAt.x) / (first.box[2] - first.box[0]);
+    expect(scale).toBeGreaterThan(1);
+    await shot(page, '16a-edit-handles');
+
+    // Drag the bottom-right handle a quarter of the box up and left.
+    const dx = -Math.round((seAt.x - nwAt.x) / 4);
+    const dy = -Math.round((seAt.y - nwAt.y) / 4);
+    await page.mouse.move(seAt.x, seAt.y);
+    await page.mouse.down();
+    await page.mouse.move(seAt.x + dx / 2, seAt.y + dy / 2, { steps: 4 });
+    await page.mouse.move(seAt.x + dx, seAt.y + dy, { steps: 4 });
+    await shot(page, '16b-edit-dragging');
+    await page.mouse.up();
+    await expect.poll(async () => (await findingNow(first.id)).status).toBe('edited');
+    const edited = await findingNow(first.id);
+    // The top-left corner stays; the bottom-right one moved by the drag in image pixels (to the pixel).
+    expect(edited.box.slice(0, 2)).toEqual(first.box.slice(0, 2));
+    expect(Math.abs(edited.box[2] - (first.box[2] + dx / scale))).toBeLessThanOrEqual(1);
+    expect(Math.abs(edited.box[3] - (first.box[3] + dy / scale))).toBeLessThanOrEqual(1);
+    expect(edited.modelBox).toEqual(first.box);
+    await expect.poll(() => list.locator('[aria-current="true"]').getAttribute('aria-label')).toMatch(/, edited$/);
+    await page.getByRole('status', { name: 'Tool' }).getByText(/Box .* px\)\.$/).waitFor();
+    await shot(page, '16c-edit-saved');
+  });
+
+  it('adds a finding the model missed by drawing a box; its class picked with a number key', async () => {
+    await page.keyboard.press('Escape'); // leaves the edit tool, staying on the image
+    const tools = page.getByRole('toolbar', { name: 'Tools' });
+    await expect.poll(() => tools.getByRole('button', { name: 'Pan and zoom' }).getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('0');
+    const edited = page.locator(`[data-testid="finding-overlay"][data-finding-id="${reviewed.before[0]!.id}"]`);
+    await settled(edited);
+    // Fitted, the 200×200 photo is a square as high (or wide) as the viewer, in its middle.
+    const v = (await page.getByTestId('tile-viewer').boundingBox())!;
+    const side = Math.min(v.width, v.height);
+    const s = side / 200;
+    const screen = (x: number, y: number) => ({ x: v.x + (v.width - side) / 2 + x * s, y: v.y + (v.height - side) / 2 + y * s });
+    await page.keyboard.press('b');
+    expect(await tools.getByRole('button', { name: 'Draw a missing finding: box' }).getAttribute('aria-pressed')).toBe('true');
+    const from = screen(12, 150);
+    const to = screen(52, 185);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+    await page.mouse.move(to.x, to.y, { steps: 4 });
+    await page.mouse.up();
+    const picker = page.getByRole('dialog', { name: 'Class of the new finding' });
+    await picker.waitFor();
+    await shot(page, '16d-draw-class');
+
+    const { classes } = await rpc<{ classes: string[] }>('models.get', { id: DETECTOR_ID });
+    await page.keyboard.press('2');
+    await picker.waitFor({ state: 'hidden' });
+    const reviewer = async () => (await rpc<{ findings: F[] }>('findings.query', { jobId, assetId: reviewed.assetId, limit: 1000 })).findings.filter((f) => f.source === 'reviewer');
+    await expect.poll(async () => (await reviewer()).length).toBe(1);
+    const [added] = await reviewer();
+    addedId = added!.id;
+    expect(added).toMatchObject({ class: classes[1], status: 'accepted', score: 1, decidedBy: expect.any(String) });
+    added!.box.forEach((v, i) => expect(Math.abs(v - [12, 150, 52, 185][i]!)).toBeLessThanOrEqual(2));
+    // Selected, drawn and listed; the tool is back to pan.
+    const overlay = page.locator(`[data-testid="finding-overlay"][data-finding-id="${addedId}"]`);
+    await expect.poll(() => overlay.getAttribute('data-selected')).toBe('');
+    expect(await overlay.getAttribute('data-status')).toBe('accepted');
+    await expect.poll(() => page.getByRole('list', { name: 'Findings' }).locator('[aria-current="true"]').getAttribute('aria-label')).toMatch(/, score 1\.00, accepted$/);
+    expect(await tools.getByRole('button', { name: 'Pan and zoom' }).getAttribute('aria-pressed')).toBe('true');
+    await page.waitForTimeout(300);
+    await shot(page, '16e-draw-added');
+
+    // G: an outline, corner by corner; the double-click on the last corner closes it; 1 picks the first class.
+    await page.keyboard.press('g');
+    expect(await tools.getByRole('button', { name: 'Draw a missing finding: outline' }).getAttribute('aria-pressed')).toBe('true');
+    // In the lower middle of the photo: clear of the imaging panel over its top right.
+    const corners: Array<[number, number]> = [[80, 110], [130, 115], [125, 160], [85, 150]];
+    for (const [x, y] of corners.slice(0, -1)) {
+      const p = screen(x, y);
+      await page.mouse.click(p.x, p.y);
+    }
+    const last = screen(...corners.at(-1)!);
+    await page.mouse.move(last.x, last.y);
+    await shot(page, '16e2-draw-outline');
+    await page.mouse.dblclick(last.x, last.y);
+    await picker.waitFor();
+    await page.keyboard.press('1');
+    await picker.waitFor({ state: 'hidden' });
+    await expect.poll(async () => (await reviewer()).length).toBe(2);
+    const outlined = (await reviewer()).find((f) => f.id !== addedId)!;
+    outlinedId = outlined.id;
+    expect(outlined).toMatchObject({ class: classes[0], status: 'accepted' });
+    expect(outlined.polygon).toHaveLength(4);
+    outlined.polygon!.forEach(([x, y], i) => {
+      expect(Math.abs(x - corners[i]![0])).toBeLessThanOrEqual(2);
+      expect(Math.abs(y - corners[i]![1])).toBeLessThanOrEqual(2);
+    });
+    // Its box is the outline's bounds.
+    const xs = outlined.polygon!.map((p) => p[0]);
+    const ys = outlined.polygon!.map((p) => p[1]);
+    expect(outlined.box).toEqual([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)]);
+    await expect.poll(() => page.locator(`[data-testid="finding-overlay"][data-finding-id="${outlinedId}"]`).getAttribute('data-selected')).toBe('');
+    await page.waitForTimeout(300);
+    await shot(page, '16e3-draw-outline-added');
+  });
+
+  it('undoes the added findings, the edit and the bulk decision, one step each, then redoes them', async () => {
+    const first = reviewed.before[0]!;
+    const overlay = (id: string) => page.locator(`[data-testid="finding-overlay"][data-finding-id="${id}"]`);
+    const proposedAbove = async () => (await rpc<{ total: number }>('findings.query', { jobId, status: 'proposed', minScore: 0.5, limit: 1 })).total;
+
+    // Ctrl+Z: the added findings are rejected (the record keeps them), newest first; then the model's box is back; then the bulk decision, as one step.
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await findingNow(outlinedId)).status).toBe('rejected');
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await findingNow(addedId)).status).toBe('rejected');
+    await expect.poll(() => overlay(addedId).getAttribute('data-status')).toBe('rejected');
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => (await findingNow(first.id)).box).toEqual(first.box);
+    expect((await findingNow(first.id)).status).toBe('accepted');
+    await page.keyboard.press('Control+z');
+    await expect.poll(proposedAbove).toBe(bulkAccepted);
+    await expect.poll(() => page.locator('[data-testid="finding-overlay"][data-status="proposed"]').count()).toBeGreaterThan(0);
+    await page.waitForTimeout(300);
+    await shot(page, '16f-undone');
+
+    // Ctrl+Shift+Z and Ctrl+Y apply them again, oldest undone last.
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(proposedAbove).toBe(0);
+    await page.keyboard.press('Control+y');
+    await expect.poll(async () => (await findingNow(first.id)).status).toBe('edited');
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(async () => (await findingNow(addedId)).status).toBe('accepted');
+    await expect.poll(() => overlay(addedId).getAttribute('data-status')).toBe('accepted');
+    await page.keyboard.press('Control+y');
+    await expect.poll(async () => (await findingNow(outlinedId)).status).toBe('accepted');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.waitForTimeout(300);
+    await shot(page, '16g-redone');
+  });
+
+  it('exports the report PDF from the app: it lists the accepted and edited findings; the database and audit log hold exactly these decisions', async () => {
+    await page.keyboard.press('Escape');
+    const overview = page.getByRole('region', { name: 'Review', exact: true });
+    await overview.scrollIntoViewIfNeeded();
+    const [download] = await Promise.all([page.waitForEvent('download'), overview.getByRole('button', { name: 'Download report (PDF)' }).click()]);
+    expect(download.suggestedFilename()).toBe(`chitti-report-${jobId}.pdf`);
+    const file = await download.path();
+    expect((await readFile(file)).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const text = (await execFileAsync('pdftotext', ['-layout', file, '-'], { maxBuffer: 32 << 20 })).stdout;
+    await shot(page, '16h-report-exported');
+
+    const all = (await rpc<{ findings: F[] }>('findings.query', { jobId, limit: 1000 })).findings;
+    const kept = all.filter((f) => f.status === 'accepted' || f.status === 'edited');
+    const e = bulkAccepted;
+    // One edited (dragged), the bulk's and the two drawn accepted, one rejected by key, none proposed at 0.5 or more.
+    expect(all.filter((f) => f.status === 'edited').map((f) => f.id)).toEqual([reviewed.before[0]!.id]);
+    expect(all.filter((f) => f.status === 'accepted')).toHaveLength(e + 2);
+    expect(all.filter((f) => f.status === 'rejected').map((f) => f.id)).toEqual([reviewed.before[1]!.id]);
+    expect(all.filter((f) => f.status === 'proposed' && f.score >= 0.5)).toHaveLength(0);
+    for (const f of kept) expect(text, f.id).toContain(f.id);
+    expect(text).toContain('Added by the reviewer.');
+    expect(text).toMatch(/\bedited\b/);
+
+    // Decisions: accept by key, the bulk twice (done, redone); rejects by key and by undoing the two adds; the edit twice; the adds; undos of the edit, the bulk and (redo) the adds' rejections.
+    const db = await openWorkspaceDb(ws);
+    try {
+      const rows = db.prepare('SELECT action, count(*) AS n FROM decisions WHERE job_id = ? GROUP BY action ORDER BY action').all(jobId) as Array<{ action: string; n: number }>;
+      expect(Object.fromEntries(rows.map((r) => [r.action, r.n]))).toEqual({ accept: 1 + 2 * e, reject: 3, edit: 2, add: 2, undo: e + 3 });
+      const trail = (db.prepare('SELECT action FROM decisions WHERE finding_id = ? ORDER BY rowid').all(reviewed.before[0]!.id) as Array<{ action: string }>).map((r) => r.action);
+      expect(trail).toEqual(['accept', 'edit', 'undo', 'edit']);
+    } finally {
+      db.close();
+    }
+    const { entries } = await rpc<{ entries: Array<{ action: string; entityType: string; entityId: string }> }>('audit.list', { limit: 1000 });
+    const counts: Record<string, number> = {};
+    for (const a of entries.filter((x) => x.entityType === 'finding')) counts[a.action] = (counts[a.action] ?? 0) + 1;
+    expect(counts).toEqual({ 'finding.accepted': 1 + 2 * e, 'finding.rejected': 3, 'finding.edited': 2, 'finding.added': 2, 'finding.undone': e + 3 });
+    expect(entries.filter((x) => x.entityId === addedId).map((x) => x.action).reverse()).toEqual(['finding.added', 'finding.rejected', 'finding.undone']);
+    expect(await rpc('audit.verify', {})).toMatchObject({ ok: true, problems: [] });
   });
 
   it('opens the 16-bit radiograph and zooms and pans from the keyboard', async () => {

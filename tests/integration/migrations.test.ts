@@ -31,6 +31,10 @@ const SEED: Record<number, (db: Db) => void> = {
     db.prepare(`INSERT INTO findings (id, analysis_id, job_id, asset_id, class, score, x1, y1, x2, y2, status, created_at) VALUES ('fnd_aaaaaaaaaaaaaaaaaaaa', 'ana_aaaaaaaaaaaaaaaaaaaa', 'job_aaaaaaaaaaaaaaaaaaaa', 'ast_aaaaaaaaaaaaaaaaaaaa', 'crack', 0.5, 1, 2, 3, 4, 'proposed', '2026-01-01T00:00:00.000Z')`).run();
   },
   5: () => {},
+  6: (db) => {
+    db.prepare(`UPDATE jobs SET pixel_spacing_mm = 0.1`).run();
+    db.prepare(`UPDATE assets SET pixel_spacing_mm = 0.025`).run();
+  },
 };
 
 describe('migrations', () => {
@@ -66,6 +70,7 @@ describe('migrations', () => {
           { id: 'fnd_aaaaaaaaaaaaaaaaaaaa', analysis_id: 'ana_aaaaaaaaaaaaaaaaaaaa', class: 'crack', status: 'proposed', source: 'model', version: 1, model_class: 'crack', model_box: '[1.0,2.0,3.0,4.0]' },
         ]);
       }
+      if (from >= 6) expect(db.prepare('SELECT j.pixel_spacing_mm AS job, a.pixel_spacing_mm AS asset FROM jobs j JOIN assets a ON a.job_id = j.id').get()).toEqual({ job: 0.1, asset: 0.025 });
       expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
       db.close();
     });
@@ -80,6 +85,8 @@ describe('migrations', () => {
         "3 indexes 758f83e9d760e3f3",
         "4 analyses f5e75c948ae5acc3",
         "5 review 825983ae1be9f488",
+        "6 pixel-spacing d3e4ddcadfd7cad3",
+        "7 checklist-reviews 40ec30d6531a863d",
       ]
     `);
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));

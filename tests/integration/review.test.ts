@@ -149,6 +149,8 @@ describe('deciding findings', () => {
       { action: 'edit', box: [10, 10, 250, 50] },
       { action: 'edit', box: [10, 10, 5, 50] },
       { action: 'edit', polygon: [[1, 1], [2, 2], [300, 3]] },
+      // A box and an outline together: the box must hold the outline.
+      { action: 'edit', box: [10, 10, 40, 40], polygon: [[12, 12], [60, 15], [20, 30]] },
     ];
     for (const input of bad) {
       expect(await core.dispatch('findings.decide', { findingId: f.id, expectedVersion: 1, ...input }), JSON.stringify(input))
@@ -298,8 +300,10 @@ describe('bulk decisions, the findings query and the job overview', () => {
     await ok(core, 'findings.decide', { findingId: hand.id, expectedVersion: 1, action: 'reject' });
     const auditBefore = (await ok(core, 'audit.list', { limit: 1000 })).entries.length;
     events.length = 0;
-    const { count } = await ok(core, 'findings.bulk', { jobId, action: 'accept', filter: { minScore: t } });
+    const { count, decided } = await ok(core, 'findings.bulk', { jobId, action: 'accept', filter: { minScore: t } });
     expect(count).toBe(above.length - 1);
+    expect(new Set(decided.map((d) => d.findingId))).toEqual(new Set(above.slice(1).map((f) => f.id)));
+    expect(decided.every((d) => d.version === 2)).toBe(true);
     const entries = (await ok(core, 'audit.list', { limit: 1000 })).entries;
     expect(entries.length - auditBefore).toBe(count);
     const bulkEntries = entries.slice(0, count);
@@ -314,14 +318,70 @@ describe('bulk decisions, the findings query and the job overview', () => {
     const below = all.filter((f) => f.score < t);
     expect((await ok(core, 'findings.query', { jobId, status: 'proposed', limit: 1000 })).total).toBe(below.length);
     // Again: nothing proposed above t is left.
-    expect(await ok(core, 'findings.bulk', { jobId, action: 'accept', filter: { minScore: t } })).toEqual({ count: 0 });
+    expect(await ok(core, 'findings.bulk', { jobId, action: 'accept', filter: { minScore: t } })).toEqual({ count: 0, decided: [] });
 
     // Reject chosen ids: only the proposed ones count.
     const chosen = [below[0]!.id, below[1]!.id, hand.id, above[1]!.id];
-    expect(await ok(core, 'findings.bulk', { jobId, action: 'reject', findingIds: chosen, reason: 'scale' })).toEqual({ count: 2 });
+    const rejected = await ok(core, 'findings.bulk', { jobId, action: 'reject', findingIds: chosen, reason: 'scale' });
+    expect(rejected.count).toBe(2);
+    expect(rejected.decided).toEqual(expect.arrayContaining([{ findingId: below[0]!.id, version: 2 }, { findingId: below[1]!.id, version: 2 }]));
     expect(findingRow(below[0]!.id)).toMatchObject({ status: 'rejected', reject_reason: 'scale' });
     expect(findingRow(above[1]!.id)).toMatchObject({ status: 'accepted' });
     expect(await core.dispatch('findings.bulk', { jobId, action: 'accept' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await ok(core, 'audit.verify', {})).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('bulk undo takes a bulk decision back as one step: version-checked, all or none, audited; redone by deciding again', async () => {
+    const proposedNow = (await ok(core, 'findings.query', { jobId, status: 'proposed', limit: 1000 })).findings;
+    expect(proposedNow.length).toBeGreaterThanOrEqual(4);
+    const [a, b, c, untouched] = proposedNow as [Finding, Finding, Finding, Finding];
+    const bulk = await ok(core, 'findings.bulk', { jobId, action: 'reject', findingIds: [a.id, b.id, c.id], reason: 'scale' });
+    expect(bulk.count).toBe(3);
+    const versions = new Map(bulk.decided.map((d) => [d.findingId, d.version]));
+    const asUndo = (ids: string[]) => ids.map((id) => ({ findingId: id, expectedVersion: versions.get(id) ?? 1 }));
+    const state = () => [a, b, c, untouched].map((f) => ({ row: findingRow(f.id), decisions: decisionRows(f.id).length }));
+    const auditCount = async () => (await ok(core, 'audit.list', { limit: 1000 })).entries.length;
+
+    // Refused, writing nothing: a stale version (b noted since), a finding with nothing to undo (after one that could be), a repeat, another job's finding.
+    await ok(core, 'findings.decide', { findingId: b.id, expectedVersion: versions.get(b.id)!, action: 'note', note: 'look again' });
+    const otherJob = (await ok(core, 'jobs.create', { name: 'Another' })).id;
+    const held = state();
+    const auditBefore = await auditCount();
+    events.length = 0;
+    const stale = await core.dispatch('findings.bulkUndo', { jobId, findings: asUndo([a.id, b.id, c.id]) });
+    expect(stale).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringContaining('alice') } });
+    expect(await core.dispatch('findings.bulkUndo', { jobId, findings: [...asUndo([a.id]), { findingId: untouched.id, expectedVersion: 1 }] }))
+      .toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/nothing|no decision/i) } });
+    expect(await core.dispatch('findings.bulkUndo', { jobId, findings: asUndo([a.id, a.id]) })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await core.dispatch('findings.bulkUndo', { jobId: otherJob, findings: asUndo([a.id]) })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await core.dispatch('findings.bulkUndo', { jobId, findings: [] })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(state()).toEqual(held);
+    expect(await auditCount()).toBe(auditBefore);
+    expect(events).toEqual([]);
+
+    // The note undone first, the bulk rejection is undone as one step: each back to proposed, version + 1.
+    const unnoted = await ok(core, 'findings.undo', { findingId: b.id, expectedVersion: versions.get(b.id)! + 1 });
+    versions.set(b.id, unnoted.version);
+    events.length = 0;
+    const undone = await ok(core, 'findings.bulkUndo', { jobId, findings: asUndo([a.id, b.id, c.id]) });
+    expect(undone.count).toBe(3);
+    for (const f of [a, b, c]) {
+      expect(undone.undone).toContainEqual({ findingId: f.id, version: versions.get(f.id)! + 1 });
+      expect(findingRow(f.id)).toMatchObject({ status: 'proposed', reject_reason: null, version: versions.get(f.id)! + 1 });
+      expect(decisionRows(f.id).at(-1)).toMatchObject({ action: 'undo', reviewer: 'alice' });
+      expect(JSON.parse(decisionRows(f.id).at(-1)!.after)).toEqual(snap(f));
+      expect((await auditOf(f.id)).at(-1)).toMatchObject({ action: 'finding.undone', data: { bulk: true, undidAction: 'reject', after: snap(f) } });
+    }
+    expect(events.filter((e) => e.name === 'finding.changed')).toHaveLength(3);
+    expect(findingRow(untouched.id)).toMatchObject({ status: 'proposed', version: 1 });
+
+    // Redo is the same bulk decision again, versioned and audited like the first; and it too is undone as one step.
+    const redone = await ok(core, 'findings.bulk', { jobId, action: 'reject', findingIds: [a.id, b.id, c.id], reason: 'scale' });
+    expect(redone.count).toBe(3);
+    for (const f of [a, b, c]) expect(findingRow(f.id)).toMatchObject({ status: 'rejected', reject_reason: 'scale' });
+    const again = await ok(core, 'findings.bulkUndo', { jobId, findings: redone.decided.map((d) => ({ findingId: d.findingId, expectedVersion: d.version })) });
+    expect(again.count).toBe(3);
+    for (const f of [a, b, c]) expect(findingRow(f.id)).toMatchObject({ status: 'proposed' });
     expect(await ok(core, 'audit.verify', {})).toMatchObject({ ok: true, problems: [] });
   });
 

@@ -139,7 +139,7 @@ describe('ImageCache', () => {
     expect(b).toBe(c);
     expect(await cache.pyramid('x', load)).toBe(a);
     expect(loads).toBe(1);
-    expect(cache.stats()).toMatchObject({ decodes: 1, hits: 3, entries: 1, bytes: 64 * 64 });
+    expect(cache.stats()).toMatchObject({ decodes: 1, hits: 3, entries: 1, bytes: 64 * 64 + 256 * 4 }); // samples + histogram
   });
 
   it('stays within its bytes, counting pyramid levels as they are built', async () => {
@@ -147,7 +147,7 @@ describe('ImageCache', () => {
     const one = await cache.pyramid('one', async () => image(100));
     await cache.pyramid('two', async () => image(100));
     await one.pixels(0); // builds levels 6..0 of 'one': 50², 25², 13², 7², 4², 2², 1²
-    expect(cache.stats().bytes).toBe(2 * 100 * 100 + 2500 + 625 + 169 + 49 + 16 + 4 + 1);
+    expect(cache.stats().bytes).toBe(2 * (100 * 100 + 256 * 4) + 2500 + 625 + 169 + 49 + 16 + 4 + 1); // samples and histograms, and the levels
     await cache.pyramid('one', async () => image(100)); // a tile request: 'one' is now the most recently used
     await cache.pyramid('three', async () => image(100));
     const stats = cache.stats();

@@ -14,15 +14,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { newId } from '../../src/core/ids.ts';
 import { openHeadlessCore } from '../../src/headless/host.ts';
 import { openWorkspaceDb } from '../../tests/helpers/db.ts';
 import { PASSPHRASE } from '../../tests/helpers/workspace.ts';
+import { seedFindings } from './seed-findings.ts';
 
 const IMAGES = 1000;
 const PER_IMAGE = 100;
 const STALE_PER_IMAGE = 20;
-const CLASSES = ['crazing', 'inclusion', 'patches', 'pitted_surface', 'rolled-in_scale', 'scratches'];
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'chitti-bench-findings-'));
 const open = (create: boolean) =>
@@ -39,55 +38,10 @@ try {
   const { id: jobId } = await call<{ id: string }>(core, 'jobs.create', { name: 'bench: 100k findings' });
   await core.close();
 
-  // Seed directly, in one transaction.
+  // Seed directly, in one transaction (seed-findings.ts).
   const seedStart = performance.now();
   const db = await openWorkspaceDb(dir);
-  let rng = 42;
-  const random = () => ((rng = (rng * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  db.transaction(() => {
-    const t0 = new Date(Date.UTC(2026, 0, 1)).getTime();
-    const iso = (ms: number) => new Date(t0 + ms).toISOString();
-    const asset = db.prepare(`INSERT INTO assets (id, job_id, kind, mime, size, sha256, original_name, status, created_at) VALUES (?, ?, 'image', 'image/jpeg', 1000, ?, ?, 'ready', ?)`);
-    const task = db.prepare(`INSERT INTO tasks (id, kind, job_id, status, params, created_at) VALUES (?, 'detect', ?, 'done', '{}', ?)`);
-    const analysis = db.prepare(
-      `INSERT INTO analyses (id, job_id, asset_id, task_id, model_id, model_version, model_sha256, settings, status, width, height, created_at)
-       VALUES (?, ?, ?, ?, 'neu-det-fcos-mnv2', '1', ?, '{"threshold":null,"scoreThreshold":0.3,"classThresholds":{}}', 'done', 2000, 2000, ?)`,
-    );
-    const finding = db.prepare(
-      `INSERT INTO findings (id, analysis_id, job_id, asset_id, class, score, x1, y1, x2, y2, status, created_at, source, version, decided_by, decided_at, model_class, model_box)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const [oldTask, newTask] = [newId('tsk'), newId('tsk')];
-    task.run(oldTask, jobId, iso(0));
-    task.run(newTask, jobId, iso(1));
-    for (let i = 0; i < IMAGES; i++) {
-      const assetId = newId('ast');
-      asset.run(assetId, jobId, i.toString(16).padStart(64, '0'), `plate-${String(i).padStart(4, '0')}.jpg`, iso(i));
-      const stale = newId('ana');
-      const current = newId('ana');
-      analysis.run(stale, jobId, assetId, oldTask, 'f'.repeat(64), iso(10_000 + i));
-      analysis.run(current, jobId, assetId, newTask, 'f'.repeat(64), iso(20_000 + i));
-      const add = (analysisId: string | null, n: number) => {
-        for (let k = 0; k < n; k++) {
-          const x = Math.floor(random() * 1900);
-          const y = Math.floor(random() * 1900);
-          const cls = CLASSES[Math.floor(random() * CLASSES.length)]!;
-          const box = [x, y, x + 50, y + 40];
-          const reviewer = analysisId === null;
-          const decided = reviewer || random() < 0.1;
-          const status = reviewer ? 'accepted' : !decided ? 'proposed' : random() < 0.7 ? 'accepted' : 'rejected';
-          finding.run(
-            newId('fnd'), analysisId, jobId, assetId, cls, reviewer ? 1 : random(), ...box, status, iso(30_000 + i),
-            reviewer ? 'reviewer' : 'model', decided ? 2 : 1, decided ? 'bench' : null, decided ? iso(40_000 + i) : null,
-            reviewer ? null : cls, reviewer ? null : JSON.stringify(box),
-          );
-        }
-      };
-      add(stale, STALE_PER_IMAGE);
-      add(current, PER_IMAGE);
-      if (i % 50 === 0) add(null, 1);
-    }
-  })();
+  seedFindings(db, jobId, { images: IMAGES, perImage: PER_IMAGE, stalePerImage: STALE_PER_IMAGE });
   const { n } = db.prepare('SELECT count(*) AS n FROM findings').get() as { n: number };
   db.close();
   console.log(`seeded ${n} findings (${IMAGES * PER_IMAGE} current + ${IMAGES / 50} reviewer-added, ${IMAGES * STALE_PER_IMAGE} superseded) on ${IMAGES} images in ${(performance.now() - seedStart).toFixed(0)} ms`);

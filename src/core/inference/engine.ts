@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { ChittiError } from '../app/errors.ts';
-import { decodeImage, type DecodedImage } from '../media/decode.ts';
+import { asDisplayed, decodeImage, type DecodedImage } from '../media/decode.ts';
 import { WorkerCrashedError, WorkerPool } from '../tasks/worker-pool.ts';
 import type { InstalledModel, ModelCatalog } from './catalog.ts';
 import { thresholdFor, type ModelManifest } from './manifest.ts';
@@ -105,7 +105,8 @@ export class DetectionEngine {
 
   /** As detect, with a model already resolved (a batch resolves it once). */
   async detectWith(bytes: Buffer, mime: string, model: InstalledModel, settings: DetectSettings = {}): Promise<ImageFindings> {
-    const img = await decodeImage(bytes, mime, { maxPixels: this.opts.maxPixels });
+    // Models see an image the way round a person does by default (MONOCHROME1 inverted).
+    const img = asDisplayed(await decodeImage(bytes, mime, { maxPixels: this.opts.maxPixels }));
     return this.detectPixels(img, model, settings);
   }
 

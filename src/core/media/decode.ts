@@ -1,5 +1,6 @@
 import sharp, { type Metadata, type OutputInfo, type SharpOptions } from 'sharp';
 import { ChittiError } from '../app/errors.ts';
+import { decodeDicom, type ImageMeta } from './dicom.ts';
 import { decodePgm, parsePgmHeader } from './pgm.ts';
 import { inSlices } from './slices.ts';
 
@@ -17,6 +18,8 @@ export interface DecodedImage {
   bitsPerSample: 8 | 16;
   /** Interleaved, row-major samples; 16-bit ones little-endian, the buffer 2-byte aligned. */
   data: Buffer;
+  /** What the file says about its samples (DICOM: rescale, MONOCHROME1, window, pixel spacing); absent: plain samples. */
+  meta?: ImageMeta;
 }
 
 /**
@@ -31,9 +34,6 @@ export const MIME_PGM = 'image/x-portable-graymap';
 const SHARP_FORMATS = new Set(['jpeg', 'png', 'tiff']);
 
 const unreadable = (message: string) => new ChittiError('IMAGE_UNREADABLE', message);
-
-export const dicomNotYet = () =>
-  unreadable('DICOM display is not available yet: the file is kept as imported and will be viewable in a later version.');
 
 function tooManyPixels(width: number, height: number, maxPixels: number): ChittiError {
   const mp = (n: number) => `${(n / 1e6).toFixed(1).replace(/\.0$/, '')} megapixels`;
@@ -107,10 +107,13 @@ export interface DecodeOptions {
   maxPixels?: number;
 }
 
-/** Decodes an image asset's original. `mime` is the sniffed type recorded at import. */
+/**
+ * Decodes an image asset's original. `mime` is the sniffed type recorded at import.
+ * Formats sharp does not read (PGM, DICOM) are decoded by our own readers.
+ */
 export async function decodeImage(bytes: Buffer, mime: string, options: DecodeOptions = {}): Promise<DecodedImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-  if (mime === MIME_DICOM) throw dicomNotYet();
+  if (mime === MIME_DICOM) return decodeDicom(bytes, (width, height) => checkPixelCount(width, height, maxPixels));
   if (mime === MIME_PGM) {
     const header = parsePgmHeader(bytes);
     checkPixelCount(header.width, header.height, maxPixels);
@@ -152,6 +155,24 @@ export const originalInput = (maxPixels: number): SharpOptions => ({
   failOn: 'error',
   autoOrient: true,
 });
+
+/**
+ * The samples as a person sees them by default, for analysis (models): a
+ * MONOCHROME1 image (low values white) inverted, so that models meet every
+ * image the same way round; anything else as it is.
+ */
+export function asDisplayed(img: DecodedImage): DecodedImage {
+  if (!img.meta?.defaultInvert) return img;
+  const data = Buffer.allocUnsafeSlow(img.data.length);
+  if (img.bitsPerSample === 16) {
+    const from = samples16(img.data);
+    const to = samples16(data);
+    for (let i = 0; i < from.length; i++) to[i] = 65535 - from[i]!;
+  } else {
+    for (let i = 0; i < img.data.length; i++) data[i] = 255 - img.data[i]!;
+  }
+  return { ...img, data, meta: { ...img.meta, defaultInvert: false } };
+}
 
 async function decodeWithSharp(bytes: Buffer, maxPixels: number): Promise<DecodedImage> {
   const { grey, bitsPerSample } = await probe(bytes, maxPixels);

@@ -1,93 +1,54 @@
 import type { DecodedImage } from './decode.ts';
 import { samples16 } from './decode.ts';
+import type { ImageMeta } from './dicom.ts';
 import { inSlices } from './slices.ts';
+import { countSamples, windowFromHistogram, type DisplayWindow } from './window.ts';
+
+export { WINDOW_PERCENTILES, windowFromHistogram, windowLut, type DisplayWindow } from './window.ts';
 
 /**
- * The one place where pixels are changed for the screen. A screen shows 8
- * bits; a 16-bit radiograph typically uses a narrow band of its 65536 values
- * (a 12-bit detector, an exposure using a fraction of that), so a plain shift
- * to 8 bits shows a near-black or near-white field. Instead a window [low,
- * high] is chosen from the image's own histogram and stretched to 0..255,
- * and the window is reported (ImageInfo.displayWindow) so the mapping is a
- * declared, reproducible step. 8-bit images are shown as they are.
+ * What the viewer's pyramid is built from: the decoded samples at their own
+ * depth, with their histogram and automatic window. A screen shows 8 bits;
+ * a 16-bit radiograph typically uses a narrow band of its 65536 values (a
+ * 12-bit detector, an exposure using a fraction of that), so a plain shift
+ * to 8 bits shows a near-black or near-white field. The mapping to 8 bits
+ * is therefore a window [low, high] stretched to 0..255, applied per tile
+ * when it is served (ADR 0011): by default the automatic one, chosen from the
+ * image's own histogram and reported (ImageInfo.displayWindow) so the
+ * mapping is a declared, reproducible step; or one the reviewer picks.
+ * 8-bit images are shown as stored by default.
  *
- * Analysis (models, measurements) must use the decoded samples, never these.
+ * Analysis (models, measurements, profiles) uses the decoded samples, never
+ * the 8-bit tiles.
  */
-export interface DisplayWindow {
-  low: number;
-  high: number;
-}
-
 export interface DisplayImage {
   width: number;
   height: number;
   channels: 1 | 3;
-  /** As stored in the original. */
   bitsPerSample: 8 | 16;
-  /** How 16-bit samples were mapped (null for 8-bit images). */
+  /** The automatic window of a 16-bit image, in samples (null for 8-bit images, shown as stored). */
   window: DisplayWindow | null;
-  /** 8-bit interleaved samples, row-major. */
+  /** The decoded samples, interleaved, row-major (16-bit ones little-endian, 2-byte aligned). */
   pixels: Buffer;
+  /** One bin per possible sample value (256 or 65536), all channels together; computed on first use when absent. */
+  histogram?: Uint32Array;
+  meta?: ImageMeta;
 }
 
-/**
- * 0.5th and 99.5th percentiles: a few dead or saturated pixels, a burned-in
- * marker or the unexposed edge of the film cannot stretch the window, while
- * the bright 'indications' a reviewer looks for (a fraction of a percent of
- * the area may be above the window and show as white) stay visible.
- */
-export const WINDOW_PERCENTILES = { low: 0.005, high: 0.995 } as const;
+/** The samples of a buffer as their own typed array (a view, no copy). */
+export const samplesOf = (pixels: Buffer, bitsPerSample: 8 | 16): Uint8Array | Uint16Array => (bitsPerSample === 16 ? samples16(pixels) : pixels);
 
-/** The automatic window of a 65536-bin histogram holding `total` samples. */
-export function windowFromHistogram(hist: Uint32Array, total: number, percentiles = WINDOW_PERCENTILES): DisplayWindow {
-  const lowRank = total * percentiles.low;
-  const highRank = total * percentiles.high;
-  let low = -1;
-  let high = -1;
-  let seen = 0;
-  for (let v = 0; v < hist.length; v++) {
-    seen += hist[v]!;
-    if (low < 0 && seen > lowRank) low = v;
-    if (seen >= highRank) {
-      high = v;
-      break;
-    }
-  }
-  if (low < 0) low = 0;
-  if (high < 0) high = hist.length - 1;
-  // A flat image (or one value dominating) would make an empty window: centre it on that value instead.
-  if (high <= low) return { low: Math.max(0, low - 1), high: Math.min(hist.length - 1, low + 1) };
-  return { low, high };
-}
-
-/** Builds the 16→8-bit lookup table for a window: linear, clamped. */
-export function windowLut(window: DisplayWindow): Uint8Array {
-  const lut = new Uint8Array(65536);
-  const scale = 255 / (window.high - window.low);
-  for (let v = 0; v < lut.length; v++) {
-    lut[v] = v <= window.low ? 0 : v >= window.high ? 255 : Math.round((v - window.low) * scale);
-  }
-  return lut;
+/** Counts the histogram in slices, so the event loop stays free on a large image. */
+export async function histogramOf(pixels: Buffer, bitsPerSample: 8 | 16): Promise<Uint32Array> {
+  const s = samplesOf(pixels, bitsPerSample);
+  const hist = new Uint32Array(bitsPerSample === 16 ? 65536 : 256);
+  await inSlices(s.length, (start, end) => countSamples(s, start, end, hist));
+  return hist;
 }
 
 export async function toDisplay(img: DecodedImage): Promise<DisplayImage> {
   const { width, height, channels, bitsPerSample } = img;
-  if (bitsPerSample === 8) return { width, height, channels, bitsPerSample, window: null, pixels: img.data };
-
-  const s = samples16(img.data);
-  // One histogram over all samples (all channels together for colour, so the window keeps its balance).
-  const hist = new Uint32Array(65536);
-  await inSlices(s.length, (start, end) => {
-    for (let i = start; i < end; i++) {
-      const v = s[i]!;
-      hist[v] = hist[v]! + 1;
-    }
-  });
-  const window = windowFromHistogram(hist, s.length);
-  const lut = windowLut(window);
-  const pixels = Buffer.allocUnsafeSlow(s.length);
-  await inSlices(s.length, (start, end) => {
-    for (let i = start; i < end; i++) pixels[i] = lut[s[i]!]!;
-  });
-  return { width, height, channels, bitsPerSample, window, pixels };
+  const histogram = await histogramOf(img.data, bitsPerSample);
+  const window = bitsPerSample === 16 ? windowFromHistogram(histogram, width * height * channels) : null;
+  return { width, height, channels, bitsPerSample, window, pixels: img.data, histogram, ...(img.meta ? { meta: img.meta } : {}) };
 }

@@ -8,9 +8,11 @@ import type { DisplayImage } from './display.ts';
  * sha256. Originals are content-addressed and never change, so nothing here
  * can go stale; entries only leave to make room.
  *
- * - decoded images, as pyramids of 8-bit display pixels: bounded by bytes
- *   (512 MiB by default: about thirty 8000x2000 radiographs). Concurrent
- *   requests for an image being decoded share that one decode.
+ * - decoded images, as pyramids of their samples at their own depth (16-bit
+ *   kept, so any window is a per-tile lookup, ADR 0011): bounded by bytes
+ *   (512 MiB by default: about twelve 8000x2000 16-bit radiographs with all
+ *   their levels, or thirty 8-bit ones). Concurrent requests for an image
+ *   being decoded share that one decode.
  * - thumbnails, as encoded JPEGs: bounded by bytes (64 MiB, thousands).
  * - unreadable verdicts (IMAGE_UNREADABLE only, bounded by count): a corrupt
  *   file is not decoded again each time the grid or viewer asks for it.

@@ -1,12 +1,15 @@
 import sharp, { type Sharp } from 'sharp';
-import type { Asset, ImageInfo, ResourceBody } from '../../shared/contract/index.ts';
+import type { Asset, Histogram, ImageInfo, Profile, ResourceBody } from '../../shared/contract/index.ts';
 import { ChittiError } from '../app/errors.ts';
-import { DEFAULT_MAX_PIXELS, MIME_DICOM, MIME_PGM, decodeImage, dicomNotYet, originalInput, probe, unreadableFrom } from './decode.ts';
-import { toDisplay, type DisplayImage, type DisplayWindow } from './display.ts';
+import { DEFAULT_MAX_PIXELS, MIME_DICOM, MIME_PGM, decodeImage, originalInput, probe, unreadableFrom } from './decode.ts';
+import { dicomHeader } from './dicom.ts';
+import { samplesOf, toDisplay, type DisplayImage, type DisplayWindow } from './display.ts';
 import { ImageCache, type Thumbnail } from './image-cache.ts';
 import { parsePgmHeader } from './pgm.ts';
-import { JPEG_QUALITY, rawInput, type Pyramid } from './pyramid.ts';
+import { defaultSampleCount, sampleLine, type Interpolation, type Point } from './profile.ts';
+import { JPEG_QUALITY, Pyramid, rawInput } from './pyramid.ts';
 import { Limiter } from './slices.ts';
+import { binHistogram, IDENTITY, presetsFromHistogram, presetToValues, toSample, windowToSamples, windowToValues, type View } from './window.ts';
 
 /**
  * Image display for the core: ImageInfo, tiles and thumbnails of image
@@ -57,16 +60,63 @@ export class MediaService {
     this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   }
 
+  /** Size, depth and tiling; the automatic window in the image's values; the file's pixel spacing (a calibration is the caller's to apply). */
   async imageInfo(asset: ImageAsset): Promise<ImageInfo> {
     const pyramid = await this.pyramid(asset);
-    const { width, height, channels, bitsPerSample, window } = pyramid.image;
-    return { assetId: asset.id, width, height, channels, bitsPerSample, tileSize: pyramid.tileSize, levels: pyramid.levels, displayWindow: window };
+    const { width, height, channels, bitsPerSample, window, meta } = pyramid.image;
+    const rescale = meta?.rescale ?? IDENTITY;
+    const spacing = meta?.pixelSpacing ?? null;
+    return {
+      assetId: asset.id, width, height, channels, bitsPerSample, tileSize: pyramid.tileSize, levels: pyramid.levels,
+      displayWindow: window && windowToValues(window, rescale),
+      defaultInvert: pyramid.defaultView.invert,
+      pixelSpacing: spacing,
+      filePixelSpacing: spacing,
+    };
   }
 
-  /** One tile of the pyramid described by `imageInfo`. */
-  async tile(asset: ImageAsset, level: number, x: number, y: number): Promise<ResourceBody> {
+  /**
+   * One tile of the pyramid described by `imageInfo`, through a window given
+   * in the image's values (`low`/`high`), inverted or not; what is not given
+   * is the image's default.
+   */
+  async tile(asset: ImageAsset, level: number, x: number, y: number, view: TileView = {}): Promise<ResourceBody> {
     const pyramid = await this.pyramid(asset);
-    return pyramid.tile(level, x, y);
+    return pyramid.tile(level, x, y, viewOf(pyramid, view));
+  }
+
+  /** The histogram in `bins` bins and the window presets, in the image's values (see `assets.histogram`). */
+  async histogram(asset: ImageAsset, bins: number): Promise<Histogram> {
+    const pyramid = await this.pyramid(asset);
+    const { width, height, channels, bitsPerSample, meta } = pyramid.image;
+    const rescale = meta?.rescale ?? IDENTITY;
+    const hist = await pyramid.histogram();
+    const total = width * height * channels;
+    const file = meta?.fileWindow ? { id: 'file', label: meta.fileWindow.label, window: windowToSamples(meta.fileWindow, rescale) } : null;
+    const binned = binHistogram(hist, bins);
+    return {
+      assetId: asset.id,
+      bitsPerSample,
+      min: binned.min * rescale.slope + rescale.intercept,
+      max: binned.max * rescale.slope + rescale.intercept,
+      binWidth: binned.binWidth * rescale.slope,
+      step: rescale.slope,
+      counts: binned.counts,
+      total,
+      presets: presetsFromHistogram(hist, total, bitsPerSample, file).map((p) => presetToValues(p, rescale)),
+      defaultWindow: windowToValues(pyramid.defaultView.window, rescale),
+      defaultInvert: pyramid.defaultView.invert,
+    };
+  }
+
+  /** Values along a line, from the full-resolution decoded samples (see `assets.profile`). */
+  async profile(asset: ImageAsset, line: { from: Point; to: Point; samples?: number; interpolation: Interpolation }): Promise<Profile> {
+    const pyramid = await this.pyramid(asset);
+    const { width, height, channels, bitsPerSample, pixels, meta } = pyramid.image;
+    const length = Math.hypot(line.to[0] - line.from[0], line.to[1] - line.from[1]);
+    const grid = { width, height, channels, samples: samplesOf(pixels, bitsPerSample) };
+    const p = sampleLine(grid, line.from, line.to, line.samples ?? defaultSampleCount(length), line.interpolation, meta?.rescale ?? IDENTITY);
+    return { assetId: asset.id, from: [line.from[0], line.from[1]], to: [line.to[0], line.to[1]], interpolation: line.interpolation, ...p };
   }
 
   /** A JPEG that fits in size×size (never enlarged), for asset grids. */
@@ -79,7 +129,7 @@ export class MediaService {
     // An image already decoded for the viewer is the cheapest source, and gives the same window.
     const cached = this.cache.peek(asset.sha256);
     if (cached) return thumbnailOf(cached, size);
-    if (asset.mime === MIME_PGM) return thumbnailOf(await this.pyramid(asset), size);
+    if (decodedByUs(asset.mime)) return thumbnailOf(await this.pyramid(asset), size);
 
     const bytes = await this.source.read(asset.sha256);
     const { bitsPerSample } = await probe(bytes, this.maxPixels);
@@ -111,6 +161,7 @@ export class MediaService {
       const { width, height, maxval } = parsePgmHeader(bytes);
       return { width, height, bitsPerSample: maxval < 256 ? 8 : 16 };
     }
+    if (asset.mime === MIME_DICOM) return dicomHeader(bytes);
     const { width, height, bitsPerSample } = await probe(bytes, this.maxPixels);
     const { orientation } = await sharp(bytes, { limitInputPixels: false }).metadata();
     // EXIF orientations 5 to 8 turn the image a quarter: the displayed width is the stored height.
@@ -131,15 +182,17 @@ export class MediaService {
       let pipeline: Sharp;
       let window: DisplayWindow | null = null;
       if (cached) {
-        window = cached.image.window;
+        window = cached.image.window && windowToValues(cached.image.window, cached.image.meta?.rescale ?? IDENTITY);
         const { pixels, size } = await cached.levelCovering(maxSide);
         pipeline = rawInput(pixels, size, cached.image.channels);
       } else {
         const bytes = await this.source.read(asset.sha256);
-        if (asset.mime === MIME_PGM || (await probe(bytes, this.maxPixels)).bitsPerSample === 16) {
+        if (decodedByUs(asset.mime) || (await probe(bytes, this.maxPixels)).bitsPerSample === 16) {
+          // Through a pyramid of its own (not cached), so it shows the viewer's default view.
           const image = await this.decodes.run(async () => toDisplay(await decodeImage(bytes, asset.mime, { maxPixels: this.maxPixels })));
-          pipeline = rawInput(image.pixels, image, image.channels);
-          window = image.window;
+          const { pixels, size } = await new Pyramid(image).levelCovering(maxSide);
+          pipeline = rawInput(pixels, size, image.channels);
+          window = image.window && windowToValues(image.window, image.meta?.rescale ?? IDENTITY);
         } else {
           pipeline = sharp(bytes, originalInput(this.maxPixels)).removeAlpha();
         }
@@ -168,10 +221,27 @@ function checkImage(asset: ImageAsset): void {
   if (asset.kind !== 'image') {
     throw new ChittiError('NOT_AN_IMAGE', `Asset ${asset.id} is a document (${asset.mime}), not an image.`);
   }
-  if (asset.mime === MIME_DICOM) throw dicomNotYet();
   if (asset.size > MAX_DISPLAY_BYTES) {
     throw new ChittiError('IMAGE_UNREADABLE', `This image file is ${(asset.size / 1024 ** 2).toFixed(0)} MB, over the ${MAX_DISPLAY_BYTES / 1024 ** 2} MB that can be shown; it is kept, but not displayed.`);
   }
+}
+
+/** Formats sharp does not read: decoded by our own readers, so even a thumbnail goes through a full decode. */
+const decodedByUs = (mime: string) => mime === MIME_PGM || mime === MIME_DICOM;
+
+/** A tile's window and inversion as the caller gives them (values); missing parts are the image's default. */
+export interface TileView {
+  low?: number;
+  high?: number;
+  invert?: boolean;
+}
+
+function viewOf(pyramid: Pyramid, view: TileView): View {
+  const rescale = pyramid.image.meta?.rescale ?? IDENTITY;
+  const window = view.low !== undefined && view.high !== undefined
+    ? { low: toSample(view.low, rescale), high: toSample(view.high, rescale) }
+    : pyramid.defaultView.window;
+  return { window, invert: view.invert ?? pyramid.defaultView.invert };
 }
 
 async function thumbnailOf(pyramid: Pyramid, size: number): Promise<Thumbnail> {

@@ -21,6 +21,9 @@ export interface Table {
 export interface Field {
   /** As printed, without the trailing colon: 'Report No.', 'Inspector', 'MAWP'. */
   key: string;
+  /** The key for matching: lower case, no punctuation, '#' read as 'no' ('Report No.:' → 'report no'). */
+  normalizedKey: string;
+  /** As printed; '' when the form left the field blank. */
   value: string;
 }
 
@@ -36,10 +39,11 @@ export interface Block {
   text: string;
   /** Position in reading order over the whole document (0-based). */
   order: number;
-  /** Headings: 1 = top level. */
+  /** Headings: 1 = top level. List items: nesting depth, 1 = outermost. */
   level?: number;
   /** Headings: the numbering printed before the title ('3.0', 'QW-402', 'A.'), if any. */
   number?: string;
+  /** Fields; also headers and footers that hold one ('Inspection No.: 55G998A' printed on every page). */
   field?: Field;
   table?: Table;
   /** The id of the section the block belongs to (null before the first heading). */

@@ -1,6 +1,8 @@
 import { Alert, Container } from '@mantine/core';
 import { useEffect } from 'react';
 import { AppLayout } from './features/shell/AppLayout.tsx';
+import { DocumentReviewScreen } from './features/documents/DocumentReviewScreen.tsx';
+import { FindingListScreen } from './features/finding-list/FindingListScreen.tsx';
 import { JobScreen } from './features/job/JobScreen.tsx';
 import { JobsScreen } from './features/jobs/JobsScreen.tsx';
 import { ModelsScreen } from './features/models/ModelsScreen.tsx';
@@ -25,7 +27,9 @@ export function App() {
     <AppLayout>
       {route.screen === 'jobs' && <JobsScreen />}
       {route.screen === 'job' && <JobScreen key={route.jobId} jobId={route.jobId} />}
-      {route.screen === 'viewer' && <ViewerScreen jobId={route.jobId} assetId={route.assetId} />}
+      {route.screen === 'findings' && <FindingListScreen key={route.jobId} jobId={route.jobId} />}
+      {route.screen === 'viewer' && <ViewerScreen jobId={route.jobId} assetId={route.assetId} findingId={route.findingId} />}
+      {route.screen === 'document-review' && <DocumentReviewScreen key={route.reviewId} jobId={route.jobId} reviewId={route.reviewId} />}
       {route.screen === 'models' && <ModelsScreen modelId={route.modelId} />}
     </AppLayout>
   );

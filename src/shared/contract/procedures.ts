@@ -3,7 +3,9 @@ import {
   AnalysisSchema, AssetSchema, AuditEntrySchema, AuditReportSchema, BoxSchema, CalibrationSchema, FindingSchema, FindingStatusSchema, ImageInfoSchema,
   JobChangesSchema, JobFieldsSchema, JobReviewSchema, JobSchema, ModelProblemSchema, ModelSummarySchema, PolygonSchema, TaskItemSchema, TaskItemStatusSchema, TaskSchema,
 } from './domain.ts';
+import { documentProcedures } from './documents.ts';
 import { AssetIdSchema, FindingIdSchema, JobIdSchema, TaskIdSchema } from './ids.ts';
+import { imagingProcedures } from './imaging.ts';
 
 const define = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output });
 const Empty = z.object({}).strict();
@@ -17,6 +19,8 @@ const DrawnBoxSchema = BoxSchema.refine(
   'expected [x1, y1, x2, y2] with 0 ≤ x1 < x2 and 0 ≤ y1 < y2',
 );
 const DrawnPolygonSchema = PolygonSchema.min(3).max(10_000);
+/** A finding and its version after a bulk decision (or its undo). */
+const FindingVersionSchema = z.object({ findingId: FindingIdSchema, version: z.number().int().positive() });
 const ReviewFilter = {
   class: z.string().optional(),
   status: FindingStatusSchema.optional(),
@@ -188,7 +192,8 @@ export const procedures = {
    * or those matching `filter` (as `findings.query`), or both (both must
    * hold). Only `proposed` ones are decided, the rest are skipped; all in one
    * transaction, each with its own decision, audit entry and event, as
-   * `findings.decide`. Returns how many were decided.
+   * `findings.decide`. Returns how many were decided, and each one at its
+   * new version (what `findings.bulkUndo` takes to undo them as one step).
    */
   'findings.bulk': define(
     z.object({
@@ -198,7 +203,22 @@ export const procedures = {
       filter: z.object(ReviewFilter).strict().optional(),
       reason: z.string().trim().max(1000).optional(),
     }).strict().refine((i) => i.findingIds !== undefined || i.filter !== undefined, 'give findingIds, a filter, or both'),
-    z.object({ count: z.number().int().nonnegative() }),
+    z.object({ count: z.number().int().nonnegative(), decided: z.array(FindingVersionSchema) }),
+  ),
+  /**
+   * Undoes a bulk decision as one step: the latest decision of each finding
+   * (of job `jobId`), each at `expectedVersion` (as `findings.bulk` returned
+   * them), restoring that decision's `before` as for `findings.undo`. All or
+   * none, in one transaction: CONFLICT, changing nothing, when any one of them
+   * changed since or has nothing left to undo. Each undo is audited
+   * `finding.undone` (marked `bulk`) with its event. Returns each one at its new version.
+   */
+  'findings.bulkUndo': define(
+    z.object({
+      jobId: JobIdSchema,
+      findings: z.array(z.object({ findingId: FindingIdSchema, expectedVersion: z.number().int().positive() }).strict()).min(1).max(100_000),
+    }).strict(),
+    z.object({ count: z.number().int().nonnegative(), undone: z.array(FindingVersionSchema) }),
   ),
   /**
    * A job's current findings (of each image's latest successful analysis,
@@ -239,6 +259,9 @@ export const procedures = {
     z.object({ entries: z.array(AuditEntrySchema) }),
   ),
   'audit.verify': define(Empty, AuditReportSchema),
+
+  ...documentProcedures,
+  ...imagingProcedures,
 } as const;
 
 export type Procedures = typeof procedures;

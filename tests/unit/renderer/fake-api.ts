@@ -68,7 +68,16 @@ export class FakeApi implements ApiClient {
       case 'assets.imageInfo': {
         const asset = this.assets.find((a) => a.id === input.assetId);
         if (asset?.kind !== 'image') throw new ApiError('NOT_AN_IMAGE', 'This is not an image.');
-        return { assetId: asset.id, width: 200, height: 200, channels: 1, bitsPerSample: 8, tileSize: 512, levels: 9, displayWindow: null };
+        return { assetId: asset.id, width: 200, height: 200, channels: 1, bitsPerSample: 8, tileSize: 512, levels: 9, displayWindow: null, defaultInvert: false, pixelSpacing: null, filePixelSpacing: null };
+      }
+      case 'assets.histogram': {
+        // An 8-bit image whose values spread evenly over 0..255.
+        const stored = { id: 'stored', label: 'As stored (0–255)', low: 0, high: 255 };
+        return {
+          assetId: input.assetId, bitsPerSample: 8, min: 0, max: 255, binWidth: 1, step: 1, counts: new Array(256).fill(10), total: 2560,
+          presets: [{ ...stored, id: 'auto', label: 'Auto (histogram)', low: 1, high: 254 }, { ...stored, id: 'full', label: 'Full range' }, stored],
+          defaultWindow: { low: 0, high: 255 }, defaultInvert: false,
+        };
       }
       case 'tasks.get':
         return task();
@@ -116,6 +125,8 @@ export class FakeApi implements ApiClient {
         return this.change(f, {
           status,
           ...(input.class !== undefined ? { class: input.class as string } : {}),
+          ...(input.polygon !== undefined ? { polygon: input.polygon as Array<[number, number]>, box: boundsOf(input.polygon as Array<[number, number]>) } : {}),
+          ...(input.box !== undefined ? { box: input.box as Finding['box'], polygon: null } : {}),
           ...(input.note !== undefined ? { note: input.note as string } : {}),
           rejectReason: input.action === 'reject' ? ((input.reason as string | undefined) ?? null) : f.rejectReason,
         });
@@ -123,7 +134,7 @@ export class FakeApi implements ApiClient {
       case 'findings.undo': {
         const f = this.finding(input.findingId as string);
         if (f.version !== input.expectedVersion) throw new ApiError('CONFLICT', 'stale');
-        return this.change(f, { status: 'proposed', class: f.modelClass ?? f.class, rejectReason: null });
+        return this.restore(f);
       }
       case 'findings.query': {
         const all = this.matching(input).sort((a, b) => (input.sort === 'score-asc' ? a.score - b.score : b.score - a.score));
@@ -133,8 +144,26 @@ export class FakeApi implements ApiClient {
         const ids = input.findingIds as string[] | undefined;
         const chosen = this.matching({ jobId: input.jobId, ...((input.filter as object | undefined) ?? {}) })
           .filter((f) => f.status === 'proposed' && (!ids || ids.includes(f.id)));
-        for (const f of chosen) this.change(f, { status: input.action === 'accept' ? 'accepted' : 'rejected' });
-        return { count: chosen.length };
+        const decided = chosen.map((f) => this.change(f, { status: input.action === 'accept' ? 'accepted' : 'rejected' }));
+        return { count: decided.length, decided: decided.map((f) => ({ findingId: f.id, version: f.version })) };
+      }
+      case 'findings.bulkUndo': {
+        // All or none, as the core: every version is checked before anything changes.
+        const wanted = input.findings as Array<{ findingId: string; expectedVersion: number }>;
+        const found = wanted.map((w) => this.finding(w.findingId));
+        if (found.some((f, i) => f.version !== wanted[i]!.expectedVersion)) throw new ApiError('CONFLICT', 'stale');
+        const undone = found.map((f) => this.restore(f));
+        return { count: undone.length, undone: undone.map((f) => ({ findingId: f.id, version: f.version })) };
+      }
+      case 'findings.add': {
+        const list = (this.findings[input.assetId as string] ??= { analysis: null, findings: [] });
+        const added = makeFinding({
+          id: `fnd_${String(900 + list.findings.length).padStart(20, '0')}`, analysisId: null, assetId: input.assetId as string, class: input.class as string,
+          score: 1, box: input.box as Finding['box'], polygon: (input.polygon as Array<[number, number]> | undefined) ?? null, status: 'accepted',
+          source: 'reviewer', decidedBy: this.reviewer, decidedAt: '2026-11-24T10:15:00.000Z', modelClass: null, modelBox: null,
+        });
+        list.findings = [...list.findings, added];
+        return added;
       }
       case 'jobs.review': {
         const none = { proposed: 0, accepted: 0, rejected: 0, edited: 0 };
@@ -179,12 +208,24 @@ export class FakeApi implements ApiClient {
       && (q.maxScore === undefined || f.score <= (q.maxScore as number)));
   }
 
+  /** Each finding's states before its decisions not undone, newest last: what `findings.undo` restores. */
+  private history = new Map<string, Finding[]>();
+
   /** A decision as the core makes it: the finding changed, its version + 1, who and when. */
-  private change(f: Finding, patch: Partial<Finding>): Finding {
+  private change(f: Finding, patch: Partial<Finding>, record = true): Finding {
+    if (record) this.history.set(f.id, [...(this.history.get(f.id) ?? []), f]);
     const next = { ...f, ...patch, version: f.version + 1, decidedBy: this.reviewer, decidedAt: '2026-11-24T10:15:00.000Z' };
     const list = this.findings[f.assetId]!;
     list.findings = list.findings.map((x) => (x.id === f.id ? next : x));
     return next;
+  }
+
+  /** An undo as the core makes it: the state before the latest decision not undone, as a new version (CONFLICT when there is none). */
+  private restore(f: Finding): Finding {
+    const before = this.history.get(f.id)?.pop();
+    if (!before) throw new ApiError('CONFLICT', 'There is no decision on this finding left to undo.');
+    const { status, class: cls, box, polygon, note, rejectReason } = before;
+    return this.change(f, { status, class: cls, box, polygon, note, rejectReason }, false);
   }
 
   on<E extends EventName>(event: E, callback: (payload: EventPayload<E>) => void) {
@@ -228,6 +269,9 @@ export class FakeApi implements ApiClient {
     return Promise.resolve({ task, transfer: this.transfer() });
   }
 }
+
+const boundsOf = (p: Array<[number, number]>): Finding['box'] =>
+  [Math.min(...p.map((q) => q[0])), Math.min(...p.map((q) => q[1])), Math.max(...p.map((q) => q[0])), Math.max(...p.map((q) => q[1]))];
 
 export const makeJob = (j: Partial<Job> = {}): Job => ({
   id: 'job_00000000000000000001', name: 'Tank 6 external', client: 'Refinery Ltd', site: 'Unit 4', component: 'Shell',

@@ -203,6 +203,65 @@ describe('review in the viewer', () => {
     expect(api.calls.find((c) => c.name === 'findings.bulk')?.input).toMatchObject({ action: 'reject', findingIds: [id(2), id(4)], reason: 'False indication' });
   });
 
+  it('edits the selected box from the keyboard: e, arrows move (Shift: 10 px), Alt+arrows resize, Esc cancels, Enter saves; undo and redo it', async () => {
+    const user = userEvent.setup();
+    const api = reviewApi();
+    renderWithApp(<ViewerScreen jobId={JOB} assetId={ASSET} />, api);
+    const list = await screen.findByRole('list', { name: 'Findings' });
+    await screen.findByTestId('tile-viewer');
+    const tools = screen.getByRole('toolbar', { name: 'Tools' });
+    const editTool = within(tools).getByRole('button', { name: 'Edit the selected finding' });
+    expect(editTool).toBeDisabled(); // nothing selected yet
+    expect(within(tools).getByRole('button', { name: 'Pan and zoom' })).toHaveAttribute('aria-pressed', 'true');
+
+    await user.keyboard('j'); // scratches 0.91, box [10, 20, 110, 60] on a 200×200 image
+    await user.keyboard('e');
+    expect(editTool).toHaveAttribute('aria-pressed', 'true');
+    const status = screen.getByRole('status', { name: 'Tool' });
+    expect(status).toHaveTextContent('Box 10, 20 → 110, 60 (100×40 px).');
+    await user.keyboard('{ArrowRight}{ArrowRight}{Shift>}{ArrowDown}{/Shift}{Alt>}{ArrowLeft}{/Alt}');
+    expect(status).toHaveTextContent('Box 12, 30 → 111, 70 (99×40 px) — not saved.');
+    // The arrows moved the box, not the selection.
+    expect(within(list).getAllByRole('button')[0]).toHaveAttribute('aria-current', 'true');
+    await user.keyboard('{Escape}');
+    expect(status).toHaveTextContent('Box 10, 20 → 110, 60 (100×40 px).');
+    expect(api.calls.some((c) => c.name === 'findings.decide')).toBe(false);
+
+    // Clamped to the image: two Shift+← from x 10 stop at 0, the size kept.
+    await user.keyboard('{Shift>}{ArrowLeft}{ArrowLeft}{/Shift}{Alt>}{Shift>}{ArrowUp}{/Shift}{/Alt}{Enter}');
+    await waitFor(() => expect(rows(list)[0]).toBe('scratches, score 0.91, edited'));
+    expect(api.calls.filter((c) => c.name === 'findings.decide').map((c) => c.input)).toEqual([
+      { findingId: id(1), expectedVersion: 1, action: 'edit', box: [0, 20, 100, 50] },
+    ]);
+    await waitFor(() => expect(status).toHaveTextContent('Box 0, 20 → 100, 50 (100×30 px).'));
+
+    // Ctrl+Z puts the model's box back; Ctrl+Shift+Z applies the edit again, Ctrl+Y too after another undo.
+    await user.keyboard('{Control>}z{/Control}');
+    await waitFor(() => expect(status).toHaveTextContent('Box 10, 20 → 110, 60 (100×40 px).'));
+    await user.keyboard('{Control>}{Shift>}z{/Shift}{/Control}');
+    await waitFor(() => expect(status).toHaveTextContent('Box 0, 20 → 100, 50 (100×30 px).'));
+    await user.keyboard('{Control>}z{/Control}');
+    await waitFor(() => expect(status).toHaveTextContent('Box 10, 20 → 110, 60'));
+    await user.keyboard('{Control>}y{/Control}');
+    await waitFor(() => expect(status).toHaveTextContent('Box 0, 20 → 100, 50'));
+    expect(api.calls.filter((c) => c.name === 'findings.undo' || c.name === 'findings.decide').map((c) => [c.name, c.input.expectedVersion])).toEqual([
+      ['findings.decide', 1], ['findings.undo', 2], ['findings.decide', 3], ['findings.undo', 4], ['findings.decide', 5],
+    ]);
+    expect(screen.getByRole('button', { name: /^Redo/ })).toBeDisabled();
+
+    // Esc leaves the edit tool (a second one would leave the image); b and g pick the drawing tools.
+    await user.keyboard('{Escape}');
+    expect(editTool).toHaveAttribute('aria-pressed', 'false');
+    await user.keyboard('b');
+    expect(within(tools).getByRole('button', { name: 'Draw a missing finding: box' })).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByRole('status', { name: 'Tool' })).toHaveTextContent(/drag a box/);
+    await user.keyboard('g');
+    expect(within(tools).getByRole('button', { name: 'Draw a missing finding: outline' })).toHaveAttribute('aria-pressed', 'true');
+    await user.keyboard('{Escape}');
+    expect(within(tools).getByRole('button', { name: 'Pan and zoom' })).toHaveAttribute('aria-pressed', 'true');
+    expect(viewer.props?.tool).toBe('pan');
+  });
+
   it('draws decided findings by status: accepted solid with a tick, rejected dashed grey with a cross', () => {
     const accepted = findingElement({ finding: makeFinding({ status: 'accepted' }), colour: '#00e5ff' }, false);
     expect(accepted.style.border).toBe('2px solid rgb(0, 229, 255)');

@@ -3,6 +3,7 @@ import type {
   Analysis, Asset, EventPayload, Finding, Job, JobFields, ProcedureOutput, Task, TaskItem,
 } from '../../../shared/contract/index.ts';
 import type { ApiClient, ImportFile } from '../api/client.ts';
+import { createDocumentsSlice, type DocumentsSlice } from './documents-slice.ts';
 import { createReviewSlice, type ReviewSlice } from './review-slice.ts';
 import { parseRoute, type Route } from './route.ts';
 
@@ -97,7 +98,7 @@ export interface RouteSlice {
   setRoute: (route: Route) => void;
 }
 
-export type AppState = JobsSlice & AssetsSlice & ImportsSlice & ModelsSlice & DetectSlice & AnalysesSlice & FindingsSlice & ReviewSlice & RouteSlice;
+export type AppState = JobsSlice & AssetsSlice & ImportsSlice & ModelsSlice & DetectSlice & AnalysesSlice & FindingsSlice & ReviewSlice & DocumentsSlice & RouteSlice;
 export type AppStore = StoreApi<AppState>;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -284,6 +285,7 @@ export function createAppStore(api: ApiClient, initialRoute: Route = parseRoute(
     setFindingsVisible: (findingsVisible) => set({ findingsVisible }),
 
     ...createReviewSlice<AppState>(api, set, get),
+    ...createDocumentsSlice<AppState>(api, set, get),
   }));
 
   connectEvents(store, api);

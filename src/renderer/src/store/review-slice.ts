@@ -1,20 +1,27 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { Finding, JobReview, ProcedureInput } from '../../../shared/contract/index.ts';
 import { ApiError, type ApiClient } from '../api/client.ts';
+import {
+  describeStep, redoStep, stepAsset, stepFindings, undoStep, type Applied, type DecideAction, type DecideExtra, type ReviewStep,
+} from './review-history.ts';
 
-export type DecideAction = ProcedureInput<'findings.decide'>['action'];
-/** What goes with a decision besides the finding and its version. */
-export type DecideExtra = Omit<ProcedureInput<'findings.decide'>, 'findingId' | 'expectedVersion' | 'action'>;
+export type { DecideAction, DecideExtra, ReviewStep } from './review-history.ts';
 
-/** A message about the last review action: a conflict (someone else changed the finding) or a failure. */
+/** A message about the last review action: a conflict (someone else changed the finding) or a failure, or a remark. */
 export interface ReviewNotice {
-  kind: 'conflict' | 'error';
+  kind: 'conflict' | 'error' | 'info';
   message: string;
 }
 
+/** A finding the reviewer drew: `findings.add` without the image. */
+export type NewFinding = Omit<ProcedureInput<'findings.add'>, 'assetId'>;
+export type BulkInput = ProcedureInput<'findings.bulk'>;
+
 export interface ReviewSlice {
-  /** Decisions made in this window, newest last: what Ctrl+Z walks back. */
-  undoStack: Array<{ findingId: string; assetId: string }>;
+  /** Steps taken in this window, newest last: what Ctrl+Z walks back. */
+  undoStack: ReviewStep[];
+  /** Steps undone, newest last: what Ctrl+Shift+Z (Ctrl+Y) applies again. A new step empties it. */
+  redoStack: ReviewStep[];
   reviewNotice: ReviewNotice | null;
   dismissReviewNotice: () => void;
   /**
@@ -23,8 +30,14 @@ export interface ReviewSlice {
    * findings are read again. Returns the finding as it now is, or null.
    */
   decide: (finding: Finding, action: DecideAction, extra?: DecideExtra) => Promise<Finding | null>;
-  /** Undoes the latest decision of this session (Ctrl+Z). */
+  /** Adds a finding the reviewer drew on an image (`findings.add`); returns it, or null (the notice says why). */
+  addFinding: (assetId: string, finding: NewFinding) => Promise<Finding | null>;
+  /** A bulk decision (`findings.bulk`), one step for undo; returns how many were decided. Errors are thrown (the dialog shows them). */
+  bulkDecide: (input: BulkInput) => Promise<number>;
+  /** Undoes the latest step of this session (Ctrl+Z). Returns the finding it changed (null for a bulk step, or when nothing was done). */
   undo: () => Promise<Finding | null>;
+  /** Applies the latest undone step again (Ctrl+Shift+Z, Ctrl+Y). */
+  redo: () => Promise<Finding | null>;
   /** Each job's review overview (`jobs.review`), once read. */
   reviews: Record<string, JobReview>;
   reviewsError: Record<string, string>;
@@ -62,8 +75,51 @@ export function createReviewSlice<S extends Host>(api: ApiClient, set: StoreApi<
     return null;
   };
 
+  /** Reads again each loaded image a bulk step touched (its events may not all have arrived, or come at all over a dropped connection). */
+  const refresh = (step: ReviewStep) => {
+    const ids = new Set(stepFindings(step));
+    for (const [assetId, list] of Object.entries(get().findings)) {
+      if (list.findings.some((f) => ids.has(f.id))) void get().loadFindings(assetId);
+    }
+  };
+
+  /** Moves a step from one stack to the other by applying it; on failure the step is dropped (it no longer applies) and the notice says why. */
+  const walk = async (from: 'undoStack' | 'redoStack', apply: (api: ApiClient, step: ReviewStep) => Promise<Applied>): Promise<Finding | null> => {
+    const to = from === 'undoStack' ? 'redoStack' : 'undoStack';
+    const step = get()[from].at(-1);
+    if (!step) {
+      set({ reviewNotice: { kind: 'info', message: `Nothing to ${from === 'undoStack' ? 'undo' : 'redo'} in this session.` } } as Partial<S>);
+      return null;
+    }
+    // Off the stack before the call: a second key press meanwhile takes the step below, not this one again.
+    set((s) => ({ [from]: s[from].slice(0, -1) }) as Partial<S>);
+    try {
+      const { inverse, finding, remark } = await apply(api, step);
+      set((s) => ({
+        ...(finding ? withFinding(s, finding) : {}),
+        [to]: [...s[to], inverse],
+        reviewNotice: remark ? { kind: 'info', message: remark } : null,
+      }) as Partial<S>);
+      if (step.kind === 'bulk') refresh(inverse);
+      return finding;
+    } catch (e) {
+      const assetId = stepAsset(step);
+      if (e instanceof ApiError && e.code === 'CONFLICT') {
+        set({ reviewNotice: { kind: 'conflict', message: `Could not ${from === 'undoStack' ? 'undo' : 'redo'} ${describeStep(step)}: ${e.message}` } } as Partial<S>);
+        if (assetId) void get().loadFindings(assetId);
+        else refresh(step);
+        return null;
+      }
+      return failed(e, assetId ?? '');
+    }
+  };
+
+  /** A new step: on the undo stack, and what was undone can no longer be redone. */
+  const pushed = (s: S, step: ReviewStep) => ({ undoStack: [...s.undoStack, step], redoStack: [] as ReviewStep[] });
+
   const slice: ReviewSlice = {
     undoStack: [],
+    redoStack: [],
     reviewNotice: null,
     dismissReviewNotice: () => set({ reviewNotice: null } as Partial<S>),
     async decide(finding, action, extra = {}) {
@@ -71,7 +127,7 @@ export function createReviewSlice<S extends Host>(api: ApiClient, set: StoreApi<
         const now = await api.invoke('findings.decide', { findingId: finding.id, expectedVersion: finding.version, action, ...extra });
         set((s) => ({
           ...withFinding(s, now),
-          undoStack: [...s.undoStack, { findingId: now.id, assetId: now.assetId }],
+          ...pushed(s, { kind: 'decide', assetId: now.assetId, findingId: now.id, version: now.version, action, extra }),
           reviewNotice: null,
         }));
         return now;
@@ -79,26 +135,26 @@ export function createReviewSlice<S extends Host>(api: ApiClient, set: StoreApi<
         return failed(e, finding.assetId);
       }
     },
-    async undo() {
-      const last = get().undoStack.at(-1);
-      if (!last) {
-        set({ reviewNotice: { kind: 'error', message: 'Nothing to undo in this session.' } } as Partial<S>);
-        return null;
-      }
-      set((s) => ({ undoStack: s.undoStack.slice(0, -1) }) as Partial<S>);
-      const finding = get().findings[last.assetId]?.findings.find((f) => f.id === last.findingId);
-      if (!finding) {
-        set({ reviewNotice: { kind: 'error', message: 'That finding is no longer shown; open its image to undo.' } } as Partial<S>);
-        return null;
-      }
+    async addFinding(assetId, input) {
       try {
-        const now = await api.invoke('findings.undo', { findingId: finding.id, expectedVersion: finding.version });
-        set((s) => ({ ...withFinding(s, now), reviewNotice: null }));
+        const now = await api.invoke('findings.add', { assetId, ...input });
+        set((s) => ({ ...withFinding(s, now), ...pushed(s, { kind: 'add', assetId, findingId: now.id, version: now.version }), reviewNotice: null }));
         return now;
       } catch (e) {
-        return failed(e, finding.assetId);
+        return failed(e, assetId);
       }
     },
+    async bulkDecide(input) {
+      const { decided } = await api.invoke('findings.bulk', input);
+      if (decided.length > 0) {
+        const step: ReviewStep = { kind: 'bulk', jobId: input.jobId, action: input.action, findings: decided, ...(input.reason !== undefined ? { reason: input.reason } : {}) };
+        set((s) => ({ ...pushed(s, step), reviewNotice: null }) as Partial<S>);
+        refresh(step);
+      }
+      return decided.length;
+    },
+    undo: () => walk('undoStack', undoStep),
+    redo: () => walk('redoStack', redoStep),
     reviews: {},
     reviewsError: {},
     async loadReview(jobId) {

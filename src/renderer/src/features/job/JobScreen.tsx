@@ -6,6 +6,7 @@ import { routeHref } from '../../store/route.ts';
 import { selectAssets } from '../../store/selectors.ts';
 import { AssetGrid } from '../assets/AssetGrid.tsx';
 import { DetectPanel } from '../detect/DetectPanel.tsx';
+import { DocumentReviewPanel } from '../documents/DocumentReviewPanel.tsx';
 import { ImportPanel } from '../importing/ImportPanel.tsx';
 import { ReviewOverview } from './ReviewOverview.tsx';
 
@@ -61,6 +62,7 @@ export function JobScreen({ jobId }: { jobId: string }) {
       <ImportPanel jobId={jobId} />
       <DetectPanel jobId={jobId} imageCount={assets?.filter((a) => a.kind === 'image').length ?? 0} />
       <ReviewOverview jobId={jobId} />
+      <DocumentReviewPanel jobId={jobId} documents={assets?.filter((a) => a.kind === 'document') ?? []} />
       <Title order={3}>Files{assets ? ` (${assets.length})` : ''}</Title>
       {assetsError && <Alert color="red" role="alert">{assetsError}</Alert>}
       {assets === undefined && !assetsError && <Loader aria-label="Loading files" />}

@@ -41,7 +41,11 @@ export function ReviewOverview({ jobId }: { jobId: string }) {
     <Paper withBorder p="md" role="region" aria-label="Review">
       <Stack gap="sm">
         <Group justify="space-between">
-          <Title order={3}>Review</Title>
+          <Group gap="sm" align="baseline">
+            <Title order={3}>Review</Title>
+            {/* Every finding of the job in one list (virtual, read page by page): for jobs of thousands. */}
+            <Anchor size="sm" href={routeHref({ screen: 'findings', jobId })}>List all {all.toLocaleString('en')} findings</Anchor>
+          </Group>
           <ReportButtons jobId={jobId} />
         </Group>
         <Stack gap={4}>

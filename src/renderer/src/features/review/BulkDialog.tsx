@@ -1,7 +1,7 @@
 import { Alert, Button, Group, Modal, NativeSelect, NumberInput, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import type { Finding, ProcedureInput } from '../../../../shared/contract/index.ts';
-import { useApi } from '../../store/context.tsx';
+import { useApi, useAppStore } from '../../store/context.tsx';
 import { className } from '../findings/colours.ts';
 import { REJECT_REASONS } from './review.ts';
 
@@ -23,11 +23,13 @@ const plural = (n: number) => `${n} finding${n === 1 ? '' : 's'}`;
 export function BulkDialog({ request, jobId, assetId, onClose, onDone }: {
   request: BulkRequest | null;
   jobId: string;
-  assetId: string;
+  /** The image on screen, for "this image"; none (the job's findings list): the whole job only. */
+  assetId?: string | undefined;
   onClose: () => void;
   onDone: (count: number, action: Action) => void;
 }) {
   const api = useApi();
+  const bulkDecide = useAppStore((s) => s.bulkDecide);
   const [action, setAction] = useState<Action>('accept');
   const [side, setSide] = useState<'above' | 'below'>('above');
   const [threshold, setThreshold] = useState(0.8);
@@ -48,7 +50,7 @@ export function BulkDialog({ request, jobId, assetId, onClose, onDone }: {
     status: 'proposed',
     ...(cls !== null ? { class: cls } : {}),
     ...(side === 'above' ? { minScore: threshold } : { maxScore: threshold }),
-    ...(scope === 'image' ? { assetId } : {}),
+    ...(scope === 'image' && assetId ? { assetId } : {}),
   };
   const filterKey = JSON.stringify(filter);
 
@@ -78,7 +80,8 @@ export function BulkDialog({ request, jobId, assetId, onClose, onDone }: {
     setBusy(true);
     setError(null);
     try {
-      const { count: done } = await api.invoke('findings.bulk', {
+      // Through the store: the bulk decision is one step for undo (Ctrl+Z).
+      const done = await bulkDecide({
         jobId,
         action,
         ...(request.kind === 'selection' ? { findingIds: selected.map((f) => f.id) } : { filter }),
@@ -119,12 +122,12 @@ export function BulkDialog({ request, jobId, assetId, onClose, onDone }: {
                 }}
               />
             </Group>
-            <NativeSelect
+            {assetId && <NativeSelect
               label="In"
               value={scope}
               onChange={(e) => setScope(e.currentTarget.value as 'job' | 'image')}
               data={[{ value: 'job', label: 'every image of the job' }, { value: 'image', label: 'this image' }]}
-            />
+            />}
           </>
         )}
         {action === 'reject' && (
@@ -133,7 +136,7 @@ export function BulkDialog({ request, jobId, assetId, onClose, onDone }: {
         <Text role="status" size="sm">
           {n === null
             ? 'Counting…'
-            : `${verb} ${plural(n)}: ${n === 1 ? 'it is' : 'these are'} the proposed ${request?.kind === 'selection' ? 'ones selected' : `ones${cls ? ` of class ${className(cls)}` : ''} scoring ${side === 'above' ? '≥' : '≤'} ${threshold.toFixed(2)} in ${scope === 'job' ? 'the whole job' : 'this image'}`}. Findings already decided are left as they are.`}
+            : `${verb} ${plural(n)}: ${n === 1 ? 'it is' : 'these are'} the proposed ${request?.kind === 'selection' ? 'ones selected' : `ones${cls ? ` of class ${className(cls)}` : ''} scoring ${side === 'above' ? '≥' : '≤'} ${threshold.toFixed(2)} in ${scope === 'image' && assetId ? 'this image' : 'the whole job'}`}. Findings already decided are left as they are.`}
         </Text>
         {error && <Alert color="red" role="alert">{error}</Alert>}
         <Group justify="flex-end">

@@ -15,10 +15,12 @@ export interface DecisionCardProps {
   onReclass: (cls: string) => void;
   onNote: (note: string) => void;
   onUndo: () => void;
+  canRedo?: boolean;
+  onRedo?: () => void;
 }
 
 /** The selected finding: what it is, who decided what and when, and the decisions, each with its key. */
-export function DecisionCard({ finding: f, classes, busy, canUndo, onAccept, onReject, onReclass, onNote, onUndo }: DecisionCardProps) {
+export function DecisionCard({ finding: f, classes, busy, canUndo, onAccept, onReject, onReclass, onNote, onUndo, canRedo = false, onRedo }: DecisionCardProps) {
   const [note, setNote] = useState<string | null>(null);
   useEffect(() => setNote(null), [f.id]);
   const choices = classes.includes(f.class) ? classes : [...classes, f.class];
@@ -52,6 +54,7 @@ export function DecisionCard({ finding: f, classes, busy, canUndo, onAccept, onR
           <Group gap={6}>
             <Button size="compact-xs" variant="default" onClick={() => setNote(f.note ?? '')}>{f.note ? 'Edit note' : 'Add note'}</Button>
             <Button size="compact-xs" variant="default" disabled={!canUndo || busy} onClick={onUndo} rightSection={<Kbd size="xs">Ctrl+Z</Kbd>}>Undo</Button>
+            {onRedo && <Button size="compact-xs" variant="default" disabled={!canRedo || busy} onClick={onRedo} rightSection={<Kbd size="xs">Ctrl+Y</Kbd>}>Redo</Button>}
           </Group>
         ) : (
           <form onSubmit={(e) => { e.preventDefault(); onNote(note.trim()); setNote(null); }}>

@@ -1,5 +1,6 @@
 import { Alert, Badge, Checkbox, Group, Kbd, Loader, ScrollArea, Stack, Switch, Text, Title, UnstyledButton } from '@mantine/core';
-import type { KeyboardEvent, ReactNode } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useRef, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react';
 import type { Finding } from '../../../../shared/contract/index.ts';
 import type { AssetFindings } from '../../store/app-store.ts';
 import { classColour, className, scoreLabel } from '../findings/colours.ts';
@@ -29,17 +30,15 @@ export interface FindingsPanelProps {
   hiddenClasses?: ReadonlySet<string>;
 }
 
-/** Up, Down, Home and End move between findings (and do not pan the image meanwhile). */
-function onListKeyDown(e: KeyboardEvent<HTMLElement>) {
-  const buttons = Array.from(e.currentTarget.querySelectorAll<HTMLElement>('[data-finding-button]'));
-  const at = buttons.indexOf(document.activeElement as HTMLElement);
-  if (at < 0) return;
-  const target = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1 }[e.key];
-  if (target === undefined) return;
-  e.preventDefault();
-  e.stopPropagation();
-  buttons[Math.min(buttons.length - 1, Math.max(0, target))]?.focus();
-}
+/**
+ * Lists longer than this are virtual: only the rows on screen (and a few
+ * either side) are in the page, so a radiograph with hundreds of findings
+ * scrolls as lightly as a photo with three. Shorter lists are all there.
+ */
+export const VIRTUAL_FROM = 60;
+/** Every row's height: the virtual list places rows by arithmetic, without measuring them. */
+const ROW_HEIGHT = 34;
+const ROW_GAP = 4;
 
 function describeAnalysis(state: AssetFindings): string {
   const a = state.analysis;
@@ -52,6 +51,58 @@ function describeAnalysis(state: AssetFindings): string {
 export function FindingsPanel({ state, error, classes, visible, onVisibleChange, selectedId, onSelect, listed, controls, checked, onCheck, overlayControls, hiddenClasses }: FindingsPanelProps) {
   const all = state?.findings ?? [];
   const findings = listed ?? all;
+  const viewport = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const virtual = findings.length > VIRTUAL_FROM;
+  const virtualizer = useVirtualizer({
+    count: virtual ? findings.length : 0,
+    enabled: virtual,
+    getScrollElement: () => viewport.current,
+    estimateSize: () => ROW_HEIGHT + ROW_GAP,
+    overscan: 6,
+  });
+  const rows = virtual ? virtualizer.getVirtualItems() : findings.map((_, index) => ({ index, start: 0 }));
+
+  // The selected finding (picked here, or with j/k over the image) stays in sight.
+  const selectedIndex = selectedId === null ? -1 : findings.findIndex((f) => f.id === selectedId);
+  useEffect(() => {
+    if (selectedIndex < 0) return;
+    if (virtual) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+    else list.current?.querySelector(`[data-index="${selectedIndex}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [selectedIndex, virtual, virtualizer]);
+
+  // Up, Down, Home and End move the focus between findings (and do not pan the image meanwhile).
+  // A row scrolled out of a virtual list is not in the page: it is scrolled to, then focused once rendered.
+  const pendingFocus = useRef<number | null>(null);
+  const buttonAt = (index: number) => list.current?.querySelector<HTMLElement>(`[data-index="${index}"] [data-finding-button]`);
+  useLayoutEffect(() => {
+    if (pendingFocus.current === null) return;
+    const button = buttonAt(pendingFocus.current);
+    if (!button) return;
+    pendingFocus.current = null;
+    button.focus();
+  });
+  const onListKeyDown = (e: KeyboardEvent<HTMLElement>) => {
+    const row = (document.activeElement as HTMLElement | null)?.closest<HTMLElement>('[data-index]');
+    if (!row || !e.currentTarget.contains(row)) return;
+    const at = Number(row.dataset.index);
+    const target = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: findings.length - 1 }[e.key];
+    if (target === undefined) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const to = Math.min(findings.length - 1, Math.max(0, target));
+    const button = buttonAt(to);
+    if (button) {
+      button.focus();
+    } else {
+      pendingFocus.current = to;
+      virtualizer.scrollToIndex(to, { align: 'auto' });
+    }
+  };
+
+  const listStyle: CSSProperties = virtual
+    ? { listStyle: 'none', margin: 0, padding: 0, position: 'relative', height: virtualizer.getTotalSize() }
+    : { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: ROW_GAP };
   return (
     <Stack gap="xs" h="100%" component="aside" aria-label="Findings of this image">
       <Group gap={6}>
@@ -78,15 +129,24 @@ export function FindingsPanel({ state, error, classes, visible, onVisibleChange,
       {all.length > 0 && controls}
       {all.length > 0 && findings.length === 0 && <Text size="sm" c="dimmed">No finding matches the filters.</Text>}
       {findings.length > 0 && (
-        <ScrollArea style={{ flex: 1 }} type="auto" offsetScrollbars>
-          <Stack component="ul" gap={4} m={0} p={0} aria-label="Findings" style={{ listStyle: 'none' }} onKeyDown={onListKeyDown}>
-            {findings.map((f) => {
+        <ScrollArea style={{ flex: 1 }} type="auto" offsetScrollbars viewportRef={viewport}>
+          <ul ref={list} aria-label="Findings" style={listStyle} onKeyDown={onListKeyDown}>
+            {rows.map(({ index, start }) => {
+              const f = findings[index]!;
               const selected = f.id === selectedId;
               const hidden = hiddenClasses?.has(f.class) ?? false;
               const colour = f.status === 'rejected' || hidden ? 'var(--mantine-color-gray-5)' : classColour(f.class, classes);
               const label = `${className(f.class)}, score ${scoreLabel(f.score)}, ${STATUS_LABEL[f.status]}`;
+              const placed: CSSProperties = virtual ? { position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${start}px)` } : {};
               return (
-                <li key={f.id} style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
+                <li
+                  key={f.id}
+                  data-index={index}
+                  // Where it stands among all of them, as not all rows of a virtual list are in the page.
+                  aria-setsize={findings.length}
+                  aria-posinset={index + 1}
+                  style={{ display: 'flex', alignItems: 'center', gap: 6, height: ROW_HEIGHT, ...placed }}
+                >
                   {onCheck && (
                     <Checkbox size="xs" aria-label={`Select ${label}`} checked={checked?.has(f.id) ?? false} onChange={(e) => onCheck(f, e.currentTarget.checked)} />
                   )}
@@ -99,6 +159,7 @@ export function FindingsPanel({ state, error, classes, visible, onVisibleChange,
                     data-hidden={hidden || undefined}
                     title={hidden ? 'Class hidden on the image' : undefined}
                     w="100%"
+                    h={ROW_HEIGHT}
                     px="xs"
                     py={6}
                     style={{
@@ -119,7 +180,7 @@ export function FindingsPanel({ state, error, classes, visible, onVisibleChange,
                 </li>
               );
             })}
-          </Stack>
+          </ul>
         </ScrollArea>
       )}
     </Stack>

@@ -1,9 +1,13 @@
 import OpenSeadragon from 'openseadragon';
-import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import { useEffect, useImperativeHandle, useMemo, useRef, useState, type ReactNode, type Ref } from 'react';
 import type { Finding, ImageInfo } from '../../../../shared/contract/index.ts';
 import type { ApiClient } from '../../api/client.ts';
 import './finding-overlays.css';
+import type { ViewMapping } from './edit-geometry.ts';
 import { DEFAULT_OVERLAY_STYLE, findingElement, findingRect, focusRect, type DrawnFinding, type OverlayStyle } from './finding-overlays.ts';
+import { viewerMapping } from './osd-mapping.ts';
+import { DisplaySwapper, tileSourceFor, type TileDisplay } from './osd-window.ts';
+import { takesPointer, type Tool } from './ToolBar.tsx';
 
 export interface TileViewerHandle {
   zoomBy(factor: number): void;
@@ -24,6 +28,12 @@ export interface TileViewerProps {
   selectedId?: string | null;
   /** Opacity of the drawings and when their labels show. */
   overlayStyle?: OverlayStyle;
+  /** The active tool: any but `pan` turns OpenSeadragon's mouse navigation off (the tool layer takes the pointer). */
+  tool?: Tool;
+  /** The tool layer drawn over the image, given the image ⇄ screen mapping (EditLayer). */
+  layer?: (view: ViewMapping) => ReactNode;
+  /** Window/level and inversion the tiles are asked for (ImagingControls); null: the image's default. */
+  display?: TileDisplay | null;
   ref: Ref<TileViewerHandle>;
 }
 
@@ -36,7 +46,7 @@ const NO_FINDINGS: DrawnFinding[] = [];
  * the same ApiClient as everything else (token header over HTTP, the app's
  * own protocol in Electron).
  */
-export function TileViewer({ api, info, onZoom, findings = NO_FINDINGS, showFindings = true, selectedId = null, overlayStyle = DEFAULT_OVERLAY_STYLE, ref }: TileViewerProps) {
+export function TileViewer({ api, info, onZoom, findings = NO_FINDINGS, showFindings = true, selectedId = null, overlayStyle = DEFAULT_OVERLAY_STYLE, tool = 'pan', layer, display = null, ref }: TileViewerProps) {
   const host = useRef<HTMLDivElement>(null);
   const viewer = useRef<OpenSeadragon.Viewer | null>(null);
   // Also as state, so the overlays are drawn once the viewer exists.
@@ -85,6 +95,26 @@ export function TileViewer({ api, info, onZoom, findings = NO_FINDINGS, showFind
     };
   }, [api, info, onZoom]);
 
+  // A drawing or editing tool takes the pointer: OpenSeadragon neither pans nor zooms on it meanwhile.
+  const pointerTaken = takesPointer(tool);
+  useEffect(() => {
+    ready?.setMouseNavEnabled(!pointerTaken);
+  }, [ready, pointerTaken]);
+  const view = useMemo(() => (ready ? viewerMapping(ready) : null), [ready]);
+
+  // Another window: the visible tiles are asked for through it (the core maps them, ADR 0011), swapped in without a flash.
+  const swapper = useRef<DisplaySwapper | null>(null);
+  useEffect(() => {
+    if (!ready) return;
+    const s = new DisplaySwapper(ready, (d) => tileSourceFor(api, info, d));
+    swapper.current = s;
+    return () => {
+      s.dispose();
+      swapper.current = null;
+    };
+  }, [ready, api, info]);
+  useEffect(() => swapper.current?.set(display), [ready, api, info, display]);
+
   const { opacity, labels } = overlayStyle;
   // Findings as OpenSeadragon overlays: placed in image coordinates, they follow every pan and zoom.
   useEffect(() => {
@@ -122,5 +152,10 @@ export function TileViewer({ api, info, onZoom, findings = NO_FINDINGS, showFind
     },
   }), [info.width]);
 
-  return <div ref={host} data-testid="tile-viewer" style={{ position: 'absolute', inset: 0, background: '#000' }} />;
+  return (
+    <>
+      <div ref={host} data-testid="tile-viewer" style={{ position: 'absolute', inset: 0, background: '#000' }} />
+      {view && layer?.(view)}
+    </>
+  );
 }

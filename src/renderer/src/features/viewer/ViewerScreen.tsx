@@ -16,6 +16,9 @@ import { DEFAULT_OVERLAY_STYLE, type DrawnFinding, type OverlayStyle } from './f
 import { FindingsPanel } from './FindingsPanel.tsx';
 import { OverlayControls } from './OverlayControls.tsx';
 import type { TileViewerHandle } from './TileViewer.tsx';
+import { ToolBar, type Tool } from './ToolBar.tsx';
+import { useFindingTools } from './use-finding-tools.tsx';
+import { useImaging } from './use-imaging.tsx';
 
 // OpenSeadragon is large; load it only when an image is opened.
 const TileViewer = lazy(() => import('./TileViewer.tsx').then((m) => ({ default: m.TileViewer })));
@@ -27,7 +30,7 @@ const go = (href: string) => {
 };
 
 /** One file, full screen: zoom and pan an image, step to the next or previous one, all from the keyboard. */
-export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: string }) {
+export function ViewerScreen({ jobId, assetId, findingId }: { jobId: string; assetId: string; findingId?: string | undefined }) {
   const api = useApi();
   const assets = useAppStore(selectAssets(jobId));
   const loadAssets = useAppStore((s) => s.loadAssets);
@@ -52,9 +55,13 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
   // How the findings are drawn: view state of this screen (kept from image to image), never stored.
   const [hiddenClasses, setHiddenClasses] = useState<ReadonlySet<string>>(new Set());
   const [overlayStyle, setOverlayStyle] = useState<OverlayStyle>(DEFAULT_OVERLAY_STYLE);
+  // What the pointer does over the image (ToolBar): pan, edit the selected finding, draw a missing one.
+  const [tool, setTool] = useState<Tool>('pan');
   const decide = useAppStore((s) => s.decide);
   const undo = useAppStore((s) => s.undo);
+  const redo = useAppStore((s) => s.redo);
   const canUndo = useAppStore((s) => s.undoStack.length > 0);
+  const canRedo = useAppStore((s) => s.redoStack.length > 0);
   const notice = useAppStore((s) => s.reviewNotice);
   const dismissNotice = useAppStore((s) => s.dismissReviewNotice);
 
@@ -71,6 +78,7 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
     setLoaded({ s: 'loading' });
     setZoom(null);
     setSelectedId(null);
+    setTool('pan');
     setChecked(new Set());
     setBulkDone(null);
     (async () => {
@@ -123,11 +131,44 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
     if (!showFindings) setShowFindings(true);
     viewer.current?.showFinding(f);
   };
+  // Opened on one finding (`?finding=`, from the job's findings list): selected as soon as the
+  // findings are read, zoomed to once the image is open (its first zoom report), once per finding.
+  const openedOn = useRef<{ id: string; zoomed: boolean } | null>(null);
+  const viewerOpen = zoom !== null;
+  useEffect(() => {
+    const f = findingId ? found?.findings.find((x) => x.id === findingId) : undefined;
+    if (!f) return;
+    if (openedOn.current?.id !== f.id) {
+      openedOn.current = { id: f.id, zoomed: false };
+      setSelectedId(f.id);
+    }
+    if (viewerOpen && !openedOn.current.zoomed) {
+      openedOn.current.zoomed = true;
+      viewer.current?.showFinding(f);
+    }
+  }, [findingId, viewerOpen, found]);
 
   // Review: the list as filtered, the selected finding, and the decisions on it (each also a key).
   const listed = useMemo(() => filterFindings(found?.findings ?? [], filter), [found, filter]);
   const selected = found?.findings.find((f) => f.id === selectedId) ?? null;
   const modalOpen = rejecting !== null || bulk !== null;
+  // A drawn finding takes the classes of the image's model, else those of the first detection model installed.
+  const drawClasses = classes.length > 0 ? classes : (models?.models.find((m) => m.task === 'detect')?.classes ?? []);
+  const tools = useFindingTools({
+    assetId, tool, setTool, selected,
+    colour: selected ? classColour(selected.class, classes) : '#fff',
+    size: loaded.s === 'image' ? { width: loaded.info.width, height: loaded.info.height } : null,
+    classes: drawClasses,
+    enabled: !modalOpen,
+    onAdded: (f) => {
+      setSelectedId(f.id);
+      if (!showFindings) setShowFindings(true);
+    },
+  });
+  // Window/level, measure and line profile (ImagingControls, MeasureLayer): view state of this image.
+  const imaging = useImaging({ api, assetId, jobId, info: loaded.s === 'image' ? loaded.info : null, tool, setTool, enabled: !modalOpen });
+  // While the selected finding is edited, the tool layer draws it (with its handles) instead of its overlay.
+  const overlaid = useMemo(() => (tools.hidesSelected ? drawn.filter((d) => d.finding.id !== selectedId) : drawn), [tools.hidesSelected, drawn, selectedId]);
   const moveFinding = (delta: number) => {
     if (listed.length === 0) return;
     const at = listed.findIndex((f) => f.id === selectedId);
@@ -187,6 +228,8 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
           onReclass={(cls) => reclass(selected, cls)}
           onNote={(note) => void decideOn(selected, 'note', { note })}
           onUndo={() => void undo()}
+          canRedo={canRedo}
+          onRedo={() => void redo()}
         />
       )}
     </Stack>
@@ -210,6 +253,8 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
     ['r', review((f) => setRejecting(f))],
     ['z', review((f) => goToFinding(f))],
     ['mod+z', (e) => !inDialog(e) && void undo()],
+    ['mod+shift+z', (e) => !inDialog(e) && void redo()],
+    ['mod+y', (e) => !inDialog(e) && void redo()],
     ['PageDown', () => step(next)],
     ['PageUp', () => step(previous)],
     [']', () => step(next)],
@@ -264,7 +309,7 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
         </Group>
       </Group>
       <Group align="stretch" wrap="nowrap" gap="sm" style={{ flex: 1, minHeight: 0 }}>
-        <Box pos="relative" style={{ flex: 1, minHeight: 300, minWidth: 0 }} role="img" aria-label={asset ? `Image ${asset.originalName}` : 'Image'}>
+        <Box pos="relative" style={{ flex: 1, minHeight: 300, minWidth: 0 }} role="region" aria-label={asset ? `Image ${asset.originalName}` : 'Image'}>
           {loaded.s === 'loading' && <Loader aria-label="Loading image" />}
           {loaded.s === 'failed' && <Alert color="red" role="alert" title="This file cannot be shown">{loaded.message}</Alert>}
           {loaded.s === 'document' && (
@@ -279,13 +324,23 @@ export function ViewerScreen({ jobId, assetId }: { jobId: string; assetId: strin
                 api={api}
                 info={loaded.info}
                 onZoom={onZoom}
-                findings={drawn}
+                findings={overlaid}
                 showFindings={showFindings}
                 selectedId={selectedId}
                 overlayStyle={overlayStyle}
+                tool={tool}
+                layer={(v) => <>{tools.layer(v)}{imaging.layer(v)}</>}
+                display={imaging.display}
               />
             </Suspense>
           )}
+          {loaded.s === 'image' && <ToolBar tool={tool} onTool={setTool} hasSelection={selected !== null} />}
+          {tools.picker}
+          {tools.status}
+          {imaging.panel}
+          {imaging.chart}
+          {imaging.status}
+          {imaging.dialog}
         </Box>
         {loaded.s === 'image' && (
           <Box w={340} style={{ flex: 'none', minHeight: 0 }}>

@@ -1,0 +1,163 @@
+import type { Passage } from '../retrieval/passages.ts';
+import type { DocumentFacts } from './document-facts.ts';
+import { passageEvidence, type FacetFinding } from './facets.ts';
+import type { Facet } from './requirement.ts';
+import { hasDate, quantityCount } from './values.ts';
+
+/**
+ * Some requirements are about what the body of a report does rather than
+ * about a labelled value: "findings are measured", "photographs support the
+ * findings", "the observations found are recorded". Retrieval cannot see
+ * those (a passage saying "Efflorescence visible at midspan" is not similar to
+ * "observations are recorded"), so a few document-wide detectors look for the
+ * thing itself: measured values, photographs and drawings, tables of data,
+ * statements of observed conditions, recommended actions. A detector runs for
+ * a facet only when the facet's own words ask for what it detects.
+ *
+ * None of them fires on a form that was never filled in (almost all of its
+ * fields blank): printed instructions are not findings.
+ */
+
+interface Detector {
+  /** What the detector finds, for the feedback. */
+  name: string;
+  /** Words in a facet that call for this detector. */
+  trigger: RegExp;
+  detect(facts: DocumentFacts): Passage[];
+}
+
+/** Measured values needed before a document "measures" its findings. */
+const MIN_QUANTITIES = 5;
+/** Body rows with numbers before a table counts as a table of data. */
+const MIN_DATA_ROWS = 3;
+/** Statements of observed condition needed before findings count as recorded. */
+const MIN_OBSERVATIONS = 2;
+/** Share of blank fields above which a form is taken as not filled in. */
+const UNFILLED_FORM_SHARE = 0.8;
+const MIN_FORM_FIELDS = 8;
+
+/** Sections of standard terms: what they say is the same in every report and records nothing about this one. */
+const STANDARD_TERMS = /\b(?:responsibilit\w*|limitations?|disclaimer|notice|purpose|terms|conditions\s+of\s+service|legal|important)\b/i;
+
+export const isStandardTerms = (p: Passage) => p.section !== undefined && STANDARD_TERMS.test(p.section);
+
+const body = (facts: DocumentFacts) => facts.passages.filter((p) => (p.kind !== 'heading' || !p.empty) && !isStandardTerms(p));
+
+/** Quantities in a passage, dates excepted (27.09.2022 is not a measurement). */
+function measuredValues(p: Passage): number {
+  if (p.kind === 'field' && p.field && hasDate(p.field.value)) return 0;
+  return quantityCount(p.text.replace(/\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b/g, ' '));
+}
+
+function quantities(facts: DocumentFacts): Passage[] {
+  const rich = body(facts).filter((p) => p.kind !== 'heading' && measuredValues(p) > 0).sort((a, b) => measuredValues(b) - measuredValues(a));
+  const total = rich.reduce((n, p) => n + measuredValues(p), 0);
+  return total >= MIN_QUANTITIES ? rich.slice(0, 2) : [];
+}
+
+const PHOTO = /\b(?:photo(?:graph)?s?|pictures?|images?|figs?\.?|figures?)\b(?:\s*(?:no\.?\s*)?\d+|\s*[:—-]|$)|\b(?:inspection\s+)?(?:photos|photographs|pictures)\b/i;
+const DRAWING = /\b(?:drawings?|sketch(?:es)?|diagrams?|layouts?|dwg\.?)\b/i;
+
+function photos(facts: DocumentFacts): Passage[] {
+  return body(facts).filter((p) => PHOTO.test(p.text) && !(p.kind === 'field' && p.field && !p.field.value)).slice(0, 2);
+}
+
+function drawings(facts: DocumentFacts): Passage[] {
+  return body(facts).filter((p) => DRAWING.test(p.kind === 'field' && p.field ? `${p.field.key} ${p.field.value}` : p.text) && !(p.kind === 'field' && p.field && !p.field.value.trim())).slice(0, 2);
+}
+
+function dataTables(facts: DocumentFacts): Passage[] {
+  const rowsByBlock = new Map<string, Passage[]>();
+  for (const p of facts.passages) {
+    if (p.kind !== 'table-row' || measuredValues(p) + (/\d/.test(p.text) ? 1 : 0) === 0) continue;
+    const id = p.blockIds[0]!;
+    rowsByBlock.set(id, [...(rowsByBlock.get(id) ?? []), p]);
+  }
+  const tables = [...rowsByBlock.values()].filter((rows) => rows.length >= MIN_DATA_ROWS);
+  return tables.slice(0, 2).map((rows) => rows[0]!);
+}
+
+/**
+ * Conditions an inspector observes. Broad on purpose (equipment, structures,
+ * buildings, goods); a statement counts when it names a condition and is not
+ * an instruction or a definition (no "shall", "should", "if", "required").
+ */
+const CONDITION = /\b(?:crack\w*|corro\w*|pitt\w*|spall\w*|leak\w*|seep\w*|damp\w*|damage\w*|deteriorat\w*|defect\w*|deficien\w*|rust\w*|efflorescen\w*|scal(?:ing|ed)|erosion|eroded|dent\w*|deform\w*|broken|missing|loose|worn|wear|wrinkl\w*|hole\w*|holl\w*|indications?|discontinuit\w*|section\s+loss|thinn\w*|stain\w*|bulg\w*|honeycomb\w*|exposed|peel\w*|blister\w*|oxidation|nonconform\w*|out\s+of\s+tolerance|not\s+function\w*|non-operational|satisfactory|good\s+condition|intact|no\s+(?:significant\s+)?(?:defects?|indications?|deficienc\w*)|sound)\b/i;
+const NORMATIVE = /\b(?:shall|should|must|may|might|if|whether|required|is\s+not\s+required|are\s+not\s+required|indicate|identify\s+all|responsibility|obligat\w*|defined\s+as|means)\b/i;
+
+export function isObservation(text: string): boolean {
+  return CONDITION.test(text) && !NORMATIVE.test(text);
+}
+
+export function observations(facts: DocumentFacts): Passage[] {
+  const stated = body(facts).filter((p) => p.kind !== 'heading' && p.kind !== 'field' && isObservation(p.text));
+  if (stated.length >= MIN_OBSERVATIONS) return stated.slice(0, 2);
+  // Readings are observations too: a report of measured values records what was found.
+  const measured = quantities(facts);
+  return measured.length > 0 && stated.length + measured.length >= MIN_OBSERVATIONS ? [...stated, ...measured].slice(0, 2) : [];
+}
+
+/** A finding that says where: an observation or a row of readings tied to a location, item or number. */
+function locatedObservations(facts: DocumentFacts): Passage[] {
+  const rows = body(facts).filter((p) => (p.kind === 'table-row' && (isObservation(p.text) || measuredValues(p) > 0) && /^[^;]*\d|^[^;]*:\s*[A-Z]/.test(p.text))
+    || (p.kind !== 'table-row' && p.kind !== 'field' && isObservation(p.text) && /\b(?:at|on|in|near|of|along|below|above|under|beside|between)\s+(?:the\s+)?[A-Za-z0-9]/.test(p.text)));
+  return rows.length >= MIN_OBSERVATIONS ? rows.slice(0, 2) : [];
+}
+
+const ACTION = /\b(?:recommend\w*|corrective\s+action\w*|repair\s+(?:or|and)\s+replace\w*|should\s+be\s+(?:repaired|replaced|corrected|monitored|evaluated|addressed|secured|cleaned)|must\s+be\s+(?:performed|repaired|replaced|reviewed)|schedule\s+(?:\w+\s+)?(?:replacement|repair)|consult\s+(?:a|with)|no\s+recommendations?|no\s+(?:further\s+)?action\s+(?:is\s+)?required)\b/i;
+const BOILERPLATE = /\b(?:it\s+is\s+the\s+responsibility|prior\s+to\s+the\s+expiration|option\s+periods?|we\s+strongly\s+advise|does\s+not\s+(?:discharge|obligate))\b/i;
+
+function recommendations(facts: DocumentFacts): Passage[] {
+  return body(facts).filter((p) => p.kind !== 'field' && ACTION.test(p.text) && !BOILERPLATE.test(p.text)).slice(0, 2);
+}
+
+/**
+ * Inspection and test methods by name. Upper-case abbreviations are matched
+ * as written ("UT", "VT"), so ordinary words ("ut", "at") do not count.
+ */
+const METHOD_WORDS = /\b(?:ultrasonic\w*|visual(?:ly)?\s+(?:examination|inspection|survey|check|examined|inspected)|radiograph\w*|magnetic\s+particle|(?:liquid\s+|dye\s+)?penetrant|eddy\s+current|phased\s+array|thermograph\w*|infrared\s+(?:thermal\s+)?imaging|hydrostatic\s+test\w*|pressure\s+test\w*|leak\s+test\w*|hardness\s+test\w*|sampling\s+plan|acoustic\s+emission)\b/i;
+const METHOD_ABBREVIATIONS = /\b(?:UT|VT|RT|MT|PT|ET|PAUT|TOFD|MPI|DPI|AE)\b/;
+
+function methods(facts: DocumentFacts): Passage[] {
+  return body(facts).filter((p) => p.kind !== 'heading' && (METHOD_WORDS.test(p.text) || METHOD_ABBREVIATIONS.test(p.text)) && !(p.kind === 'field' && p.field && !p.field.value.trim())).slice(0, 2);
+}
+
+/** An overall verdict stated as such: a result word in a passage that presents itself as a conclusion or summary. */
+const RESULT_WORDS = /\b(?:passed|failed|pass|fail|accepted|acceptable|rejected|satisfactory|unsatisfactory|conforms?|conforming|non-?conform\w*|compliant|fit\s+for\s+(?:continued\s+)?service|no\s+(?:major|significant)\s+(?:problems|defects|issues|deficiencies))\b/i;
+const CONCLUSION_CONTEXT = /\b(?:overall|conclusions?|summary|result|verdict|assessment)\b/i;
+
+function conclusions(facts: DocumentFacts): Passage[] {
+  return body(facts).filter((p) => p.kind !== 'table-row' && RESULT_WORDS.test(p.text) && (CONCLUSION_CONTEXT.test(p.text) || (p.section !== undefined && CONCLUSION_CONTEXT.test(p.section)))).slice(0, 2);
+}
+
+const DETECTORS: Detector[] = [
+  { name: 'named methods', trigger: /\bmethods?\b/i, detect: methods },
+  { name: 'a stated conclusion', trigger: /\boverall\s+result\b|\bconclusion\b/i, detect: conclusions },
+  { name: 'measured values', trigger: /\b(?:measured|quantified|measurements?)\b/i, detect: quantities },
+  { name: 'located findings', trigger: /\b(?:finding|observation|defect)s?\b.*\blocation\b|\blocation\b.*\bfindings?\b/i, detect: locatedObservations },
+  { name: 'recorded observations', trigger: /\b(?:observations|defects|deficiencies)\b.*\b(?:found|recorded)\b/i, detect: observations },
+  { name: 'photographs', trigger: /\bphotographs?\b|\bphotos?\b|\bpictures?\b/i, detect: photos },
+  { name: 'drawings or sketches', trigger: /\bdrawings?\b|\bsketch(?:es)?\b/i, detect: drawings },
+  { name: 'tables of data', trigger: /\bdata\s+tables?\b|\btables?\s+of\s+(?:data|readings|results)\b/i, detect: dataTables },
+  { name: 'recommended actions', trigger: /\brecommendations?\b|\bcorrective\s+actions?\b/i, detect: recommendations },
+];
+
+export function isUnfilledForm(facts: DocumentFacts): boolean {
+  return facts.fields.length >= MIN_FORM_FIELDS && facts.fields.filter((f) => f.blank).length / facts.fields.length >= UNFILLED_FORM_SHARE;
+}
+
+/** The detectors' finding for a facet, or null when no detector applies to it (or none finds anything). */
+export function detectContent(facet: Facet, facts: DocumentFacts): FacetFinding | null {
+  const applicable = DETECTORS.filter((d) => d.trigger.test(facet.text));
+  if (applicable.length === 0) return null;
+  for (const d of applicable) {
+    const found = d.detect(facts);
+    if (found.length === 0) continue;
+    return {
+      facet, state: 'found', strength: 0.7, source: 'rule',
+      evidence: found.map((p) => passageEvidence(p)),
+      note: `${d.name}, e.g. "${found[0]!.text.replace(/\s+/g, ' ').slice(0, 70).trim()}${found[0]!.text.length > 70 ? '…' : ''}" (p. ${found[0]!.page})`,
+    };
+  }
+  return null;
+}

@@ -1,0 +1,100 @@
+import type { DocumentModel } from '../structure/types.ts';
+import { Bm25Index } from './bm25.ts';
+import { cosine, type SentenceEmbedder } from './embeddings.ts';
+import { buildPassages, type Passage } from './passages.ts';
+
+/**
+ * One document's retrieval index: BM25 over its passages and, when an
+ * embedder is given, sentence embeddings of the same passages. The hybrid
+ * score mixes both so that exact terms ("MAWP", a procedure number) and
+ * paraphrases ("the examiner's certification" for "Level II") both count.
+ */
+
+export { buildPassages, type Passage } from './passages.ts';
+export { Bm25Index } from './bm25.ts';
+export { loadSentenceEmbedder, cosine, type SentenceEmbedder } from './embeddings.ts';
+
+export interface RetrievalHit {
+  passage: Passage;
+  /** Raw BM25 score (0 when no query term occurs). */
+  bm25: number;
+  /** BM25 divided by the best BM25 score for this query, 0..1. */
+  bm25Relative: number;
+  /** IDF-weighted share of the query's terms found in the passage, 0..1. */
+  coverage: number;
+  /** Cosine similarity of query and passage embeddings; null without embeddings. */
+  cosine: number | null;
+  /** The ranking score, 0..1. */
+  score: number;
+}
+
+/** Weight of the lexical side in the hybrid score (the rest is semantic). */
+export const LEXICAL_WEIGHT = 0.5;
+/** USE-lite cosines of related sentences sit around 0.3-0.7; this maps that band onto 0..1. */
+const COSINE_FLOOR = 0.1;
+const COSINE_CEIL = 0.7;
+
+const clamp01 = (x: number) => Math.max(0, Math.min(1, x));
+
+export class RetrievalIndex {
+  readonly passages: Passage[];
+  private readonly bm25: Bm25Index;
+  private readonly embedder: SentenceEmbedder | null;
+  private vectors: Float32Array[] | null = null;
+  private readonly queryCache = new Map<string, Float32Array>();
+
+  private constructor(passages: Passage[], embedder: SentenceEmbedder | null) {
+    this.passages = passages;
+    this.bm25 = new Bm25Index(passages.map((p) => p.searchText));
+    this.embedder = embedder;
+  }
+
+  /** Builds the index; with an embedder, every passage is embedded now, in batches. */
+  static async build(model: DocumentModel, embedder: SentenceEmbedder | null = null): Promise<RetrievalIndex> {
+    return RetrievalIndex.fromPassages(buildPassages(model), embedder);
+  }
+
+  static async fromPassages(passages: Passage[], embedder: SentenceEmbedder | null = null): Promise<RetrievalIndex> {
+    const index = new RetrievalIndex(passages, embedder);
+    if (embedder && passages.length > 0) index.vectors = await embedder.embed(passages.map((p) => p.searchText));
+    return index;
+  }
+
+  get semantic(): boolean {
+    return this.vectors !== null;
+  }
+
+  /** Embeds several queries in one batch (the evaluator asks all of a framework's queries up front). */
+  async prepareQueries(queries: readonly string[]): Promise<void> {
+    if (!this.embedder || !this.vectors) return;
+    const missing = [...new Set(queries)].filter((q) => !this.queryCache.has(q));
+    if (missing.length === 0) return;
+    const vectors = await this.embedder.embed(missing);
+    missing.forEach((q, i) => this.queryCache.set(q, vectors[i]!));
+  }
+
+  /** Scores every passage for the query; best first. */
+  async search(query: string, limit = 5, filter?: (p: Passage) => boolean): Promise<RetrievalHit[]> {
+    const lexical = this.bm25.search(query);
+    const best = lexical[0]?.score ?? 0;
+    const byIndex = new Map(lexical.map((h) => [h.index, h]));
+    let queryVector: Float32Array | null = null;
+    if (this.vectors) {
+      await this.prepareQueries([query]);
+      queryVector = this.queryCache.get(query) ?? null;
+    }
+    const hits: RetrievalHit[] = [];
+    for (const passage of this.passages) {
+      if (filter && !filter(passage)) continue;
+      const lex = byIndex.get(passage.index);
+      const bm25Relative = lex && best > 0 ? lex.score / best : 0;
+      const cos = queryVector && this.vectors ? cosine(queryVector, this.vectors[passage.index]!) : null;
+      if (!lex && (cos === null || cos <= COSINE_FLOOR)) continue;
+      const semantic = cos === null ? null : clamp01((cos - COSINE_FLOOR) / (COSINE_CEIL - COSINE_FLOOR));
+      const score = semantic === null ? bm25Relative : LEXICAL_WEIGHT * bm25Relative + (1 - LEXICAL_WEIGHT) * semantic;
+      hits.push({ passage, bm25: lex?.score ?? 0, bm25Relative, coverage: lex?.coverage ?? 0, cosine: cos, score });
+    }
+    hits.sort((a, b) => b.score - a.score || a.passage.index - b.passage.index);
+    return hits.slice(0, limit);
+  }
+}
