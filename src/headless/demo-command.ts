@@ -84,6 +84,7 @@ async function runDemo(o: DemoOptions, json: boolean): Promise<number> {
     if (!review) throw new ChittiError('INTERNAL', 'The sample report could not be reviewed.');
     const counts = Object.values(review.summary).reduce((a, c) => ({ met: a.met + c.met, partial: a.partial + c.partial, notMet: a.notMet + c.not_met }), { met: 0, partial: 0, notMet: 0 });
     say(`4. Reviewed ${review.documentName} against ${review.framework.title}: ${counts.met} met, ${counts.partial} partial, ${counts.notMet} not met.`);
+    for (const w of review.warnings) say(`   Note: ${w}`);
 
     const reportFile = path.join(out, 'demo-report.pdf');
     const report = await core.exportReport(job.id, { format: 'pdf' });
@@ -98,7 +99,7 @@ async function runDemo(o: DemoOptions, json: boolean): Promise<number> {
     if (json) {
       process.stdout.write(`${JSON.stringify({
         workspace: dataDir, jobId: job.id, imported: imported.imported, analysed: detected.analysed, proposals: found.total,
-        accepted: accepted.count, review: { id: review.id, summary: review.summary }, report: reportFile, checklistReview: reviewFile,
+        accepted: accepted.count, review: { id: review.id, summary: review.summary, layers: review.layers, warnings: review.warnings }, report: reportFile, checklistReview: reviewFile,
       }, null, 2)}\n`);
     }
     return EXIT.OK;

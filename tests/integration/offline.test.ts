@@ -43,6 +43,18 @@ describe('offline by default', () => {
     }
   });
 
+  it('the demo (import, detect, a checklist review with the embedding model, both PDFs) opens no network connection', async () => {
+    const out = path.join(tmp.dir, 'demo');
+    const trace = path.join(tmp.dir, 'demo.trace');
+    const r = await runCli(['--json', 'demo', '--out', out], { CHITTI_PASSPHRASE: undefined }, { prefix: ['strace', '-f', '-qq', '-e', 'trace=connect', '-o', trace] });
+    expect(r.code, r.stderr).toBe(0);
+    // The review ran with the sentence-embedding layer, loaded from local files (no "embeddings are off" warning).
+    const { review } = JSON.parse(r.stdout) as { review: { layers: string[]; warnings: string[] } };
+    expect(review.layers).toContain('retrieval');
+    expect(review.warnings.join(' ')).not.toMatch(/embedding/i);
+    expect(networkConnects(await readFile(trace, 'utf8'))).toEqual([]);
+  }, 300_000);
+
   it('the detector of connections works: it sees a real connect()', async () => {
     const out = path.join(tmp.dir, 'probe.trace');
     execFileSync('strace', ['-f', '-qq', '-e', 'trace=connect', '-o', out, process.execPath, '-e',

@@ -1,3 +1,4 @@
+import { disableOnnxRuntimeTelemetry } from './ort-environment.ts';
 import type { Worker } from 'node:worker_threads';
 import { ChittiError } from '../app/errors.ts';
 import { asDisplayed, decodeImage, type DecodedImage } from '../media/decode.ts';
@@ -87,6 +88,7 @@ export class DetectionEngine {
   readonly poolSize: number;
 
   constructor(private readonly opts: EngineOptions) {
+    disableOnnxRuntimeTelemetry(); // before any worker loads onnxruntime
     this.poolSize = Math.max(1, opts.poolSize ?? 1);
   }
 

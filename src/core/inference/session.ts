@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { disableOnnxRuntimeTelemetry } from './ort-environment.ts';
 import { ChittiError } from '../app/errors.ts';
 import { MODEL_FILE, integrityError } from './catalog.ts';
 import type { ModelManifest } from './manifest.ts';
@@ -27,6 +28,7 @@ export async function openSession(model: { dir: string; manifest: ModelManifest 
   if (sha !== manifest.sha256) throw integrityError(model, sha);
   let session: ort.InferenceSession;
   try {
+    disableOnnxRuntimeTelemetry(); // effective on the main thread (tools, tests); the engine sets it for workers
     session = await ort.InferenceSession.create(bytes, {
       intraOpNumThreads: intraOpThreads,
       interOpNumThreads: 1,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { ChittiError } from '../app/errors.ts';
+import { disableOnnxRuntimeTelemetry } from '../inference/ort-environment.ts';
 import { firstMissing, resolveOcrAssets } from './assets.ts';
 import { checkPageImage, toGrey, toTextRun, type PixelBox } from './page-image.ts';
 import { cropLine, REC_HEIGHT, spanBox, type LineCrop } from './paddle/crop.ts';
@@ -46,8 +47,11 @@ async function loadModels(threads: number): Promise<Models> {
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    // No busy-waiting between runs: OCR is background work beside the UI and other workers.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
   try {
+    disableOnnxRuntimeTelemetry(); // see ort-environment.ts
     const [det, rec, keys] = await Promise.all([
       ort.InferenceSession.create(paddle.det, options),
       ort.InferenceSession.create(paddle.rec, options),
