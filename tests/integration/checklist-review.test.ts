@@ -200,3 +200,43 @@ describe('a checklist review job', () => {
     expect(beyond).toMatchObject({ ok: false });
   });
 });
+
+describe('a checklist review stopped midway', () => {
+  it('is resumed on the next start and reviews each document exactly once', async () => {
+    const t = await tempDir('chitti-checklist-resume-');
+    try {
+      const dir = path.join(t.dir, 'ws');
+      let first = await openTestCore(dir);
+      const job = await ok(first, 'jobs.create', { name: 'Resume' });
+      const files = ['bridge-element-inspection-synthetic.pdf', 'ut-thickness-readings-2025.pdf', 'asme-ix-wps-sa304l.pdf'];
+      const imported = await ok(first, 'assets.import', { jobId: job.id, paths: files.map((f) => path.join(REPORTS, f)) });
+      await taskFinished(first, imported.id);
+      // Stop the process as soon as the first document's review is committed.
+      const firstReview = new Promise<void>((resolve) => first.subscribe((name) => name === 'review.added' && resolve()));
+      const task = await ok(first, 'reviews.start', { jobId: job.id, checklistId: 'inspection-report-general', embeddings: false });
+      await firstReview;
+      await first.close();
+
+      const stopped = await openWorkspaceDb(dir);
+      const between = stopped.prepare('SELECT count(*) AS n FROM checklist_reviews').get() as { n: number };
+      stopped.close();
+      expect(between.n).toBeGreaterThanOrEqual(1);
+      expect(between.n).toBeLessThan(3);
+
+      first = await openTestCore(dir, { create: false, autoResume: true });
+      const done = await new Promise<string>((resolve) => {
+        first.subscribe((name, payload) => {
+          if (name === 'task.finished' && (payload as { task: { id: string; status: string } }).task.id === task.id) resolve((payload as { task: { status: string } }).task.status);
+        });
+        // It may have ended before the subscription.
+        void ok(first, 'tasks.get', { taskId: task.id }).then((t) => (t.status === 'done' ? resolve(t.status) : undefined));
+      });
+      expect(done).toBe('done');
+      const { reviews } = await ok(first, 'reviews.list', { jobId: job.id });
+      expect(reviews.map((r) => r.documentName).sort()).toEqual([...files].sort());
+      await first.close();
+    } finally {
+      await t.cleanup();
+    }
+  }, 300_000);
+});
