@@ -166,7 +166,7 @@ describe('running headers and footers', () => {
     page: n, height: 792,
     lines: buildLines(n, [
       run('INSPECTION REPORT', 100, 25, { size: 14, bold: true }), run('Inspection No.: 55G998A', 300, 25, { size: 14 }),
-      run(body, 50, 200), run(`Page ${n} of 4`, 280, 760),
+      ...paragraph(50, 200, [body, 'and more of it', 'to fill the page']), run(`Page ${n} of 4`, 280, 760),
     ]),
   });
 

@@ -61,6 +61,19 @@ describe('the document model of paged documents', () => {
     expect(flattenSections(model.sections).find((s) => s.id === table.sectionId)?.title).toBe('Heads');
   });
 
+  it('breaks paragraphs where the spacing opens up or a caption leads a line, and joins lines inside them', () => {
+    const model = buildDocumentModel(pagedDoc([page(1, [
+      ...row(391, [['Condition State 1', 85], ['The element shows no deterioration. There may be', 193]], { size: 12 }),
+      ...paragraph(85, 405, ['efflorescence and superficial cracking without effect on', 'serviceability.'], { size: 12, pitch: 14 }),
+      ...row(440, [['Condition State 2', 85], ['Minor cracks and spalls may be present but there is no', 193]], { size: 12 }),
+      run('exposed reinforcing.', 85, 454, { size: 12 }),
+    ])]));
+    expect(model.blocks.map((b) => [b.kind, b.text])).toEqual([
+      ['paragraph', 'Condition State 1 The element shows no deterioration. There may be efflorescence and superficial cracking without effect on serviceability.'],
+      ['paragraph', 'Condition State 2 Minor cracks and spalls may be present but there is no exposed reinforcing.'],
+    ]);
+  });
+
   it('lists a table of contents instead of taking its entries for the sections', () => {
     const model = buildDocumentModel(pagedDoc([page(1, [
       run('TABLE OF CONTENTS', 200, 80, { bold: true }),

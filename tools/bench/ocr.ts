@@ -5,12 +5,15 @@
  * with poppler at 150 and 300 dpi, clean and "scan-like" (grey paper and
  * ink, 0.7° skew, slight blur, noise), OCRs them with each engine setting and
  * scores the result against the page's own text layer (tests/helpers/ocr-score.ts:
- * CER per text-layer line, independent of reading order). Speed is pages per
- * minute of OCR alone (rendering excluded), one page at a time, on this
- * machine, measured in the same run. It prints numbers and asserts nothing;
- * docs/adr/0009-ocr-engine.md records a run.
+ * CER per text-layer line, independent of reading order). Speed is OCR alone
+ * (rendering excluded), one page at a time: CPU seconds per page (this
+ * process's user + system time, worker threads included), which stays
+ * meaningful on a shared, busy machine, the pages per minute two cores give
+ * at that cost (120 / CPU s: two tesseract workers, or onnxruntime on two
+ * threads), and wall-clock pages per minute with the load average beside it.
+ * It prints numbers and asserts nothing; docs/adr/0009-ocr-engine.md records a run.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFile } from 'node:fs/promises';
@@ -152,6 +155,7 @@ const ALL: Condition[] = ['clean-300', 'scan-300', 'clean-150', 'scan-150'];
 
 const SETTINGS: Setting[] = [
   { name: 'tesseract psm3 best-int', engine: tess({ psm: 3 }), on: ALL },
+  { name: 'tesseract psm3 keep overlaps', engine: tess({ psm: 3, dropOverlaps: false }), on: ['clean-300', 'scan-300'] },
   { name: 'tesseract psm3 standard', engine: tess({ psm: 3, model: 'standard' }), on: ['clean-300'] },
   { name: 'tesseract psm4', engine: tess({ psm: 4 }), on: ['clean-300'] },
   { name: 'tesseract psm6', engine: tess({ psm: 6 }), on: ['clean-300'] },
@@ -163,6 +167,7 @@ const SETTINGS: Setting[] = [
   { name: 'paddle det1920', engine: paddle({ detMaxSide: 1920 }), on: ALL },
   { name: 'paddle det960', engine: paddle({ detMaxSide: 960 }), on: ['clean-300'] },
   { name: 'paddle det2560', engine: paddle({ detMaxSide: 2560 }), on: ['clean-300'] },
+  { name: 'paddle det1920 + 2x upscale', engine: paddle({ detMaxSide: 1920 }), prep: (i) => upscale(i, 2), on: ['clean-150'] },
 ];
 
 interface Row {
@@ -175,7 +180,10 @@ interface Row {
   boxMedianPt: number;
   boxP95Pt: number;
   confidence: number;
-  pagesPerMinute: number;
+  cpuSecondsPerPage: number;
+  /** 120 / CPU seconds per page. */
+  pagesPerMinute2Cores: number;
+  wallPagesPerMinute: number;
   pages: Array<{ page: string; cer: number; extra: number }>;
 }
 
@@ -216,6 +224,7 @@ async function measure(setting: Setting, condition: Condition, pages: Page[]): P
     // Warm: the worker or sessions start outside the timed part.
     await engine.recognize({ width: 64, height: 32, channels: 1, data: new Uint8Array(64 * 32).fill(255), dpi: 300 });
     let ms = 0;
+    let cpuUs = 0;
     let errors = 0;
     let chars = 0;
     let extra = 0;
@@ -225,7 +234,10 @@ async function measure(setting: Setting, condition: Condition, pages: Page[]): P
     for (const p of pages) {
       const img = await (setting.prep ?? ((i: PageImage) => i))(p.images[condition]!);
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const r = await engine.recognize(img);
+      const c = process.cpuUsage(c0);
+      cpuUs += c.user + c.system;
       ms += performance.now() - t0;
       const score: PageScore = scorePage(p.truth, r.runs, condition.startsWith('scan') ? unskew(p.pageW, p.pageH) : undefined);
       errors += score.errors;
@@ -246,27 +258,13 @@ async function measure(setting: Setting, condition: Condition, pages: Page[]): P
       boxMedianPt: pct(offsets, 0.5),
       boxP95Pt: pct(offsets, 0.95),
       confidence: conf / pages.length,
-      pagesPerMinute: pages.length / (ms / 60_000),
+      cpuSecondsPerPage: cpuUs / 1e6 / pages.length,
+      pagesPerMinute2Cores: 120 / (cpuUs / 1e6 / pages.length),
+      wallPagesPerMinute: pages.length / (ms / 60_000),
       pages: perPage,
     };
   } finally {
     await engine.close();
-  }
-}
-
-/** Pages per minute with `n` engines working at once (the way a caller would use two cores). */
-async function parallel(make: () => OcrEngine, n: number, images: PageImage[]): Promise<number> {
-  const engines = Array.from({ length: n }, make);
-  try {
-    await Promise.all(engines.map((e) => e.recognize(images[0]!)));
-    let next = 0;
-    const t0 = performance.now();
-    await Promise.all(engines.map(async (e) => {
-      while (next < images.length) await e.recognize(images[next++]!);
-    }));
-    return images.length / ((performance.now() - t0) / 60_000);
-  } finally {
-    await Promise.all(engines.map((e) => e.close()));
   }
 }
 
@@ -276,7 +274,7 @@ const settings = SETTINGS.filter((s) => !only || only.some((o) => s.name.include
 const conditions = new Set(settings.flatMap((s) => s.on));
 const pageList = args.quick ? PAGES.slice(0, 3) : PAGES;
 console.log(`${pageList.length} pages: ${pageList.map(([f, n]) => `${f} p${n}`).join(', ')}`);
-console.log(`${availableParallelism()} cores; CER against the text layer, per line (see tests/helpers/ocr-score.ts)`);
+console.log(`${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)}; CER against the text layer, per line (see tests/helpers/ocr-score.ts)`);
 const pages = await loadPages(pageList, conditions);
 
 const rows: Row[] = [];
@@ -286,18 +284,10 @@ for (const s of settings) {
     rows.push(r);
     console.log(
       `${r.setting.padEnd(30)} ${c.padEnd(9)} CER ${(r.cer * 100).toFixed(2).padStart(6)}%  worst ${r.worstPage} ${(r.worstCer * 100).toFixed(1)}%  ` +
-      `extra ${String(r.extraChars).padStart(4)}  box Δ p50 ${r.boxMedianPt.toFixed(2)} p95 ${r.boxP95Pt.toFixed(2)} pt  conf ${r.confidence.toFixed(3)}  ${r.pagesPerMinute.toFixed(1)} pages/min`,
+      `extra ${String(r.extraChars).padStart(4)}  box Δ p50 ${r.boxMedianPt.toFixed(2)} p95 ${r.boxP95Pt.toFixed(2)} pt  conf ${r.confidence.toFixed(3)}  ` +
+      `${r.cpuSecondsPerPage.toFixed(2)} CPU s/page = ${r.pagesPerMinute2Cores.toFixed(1)} pages/min on 2 cores  (wall ${r.wallPagesPerMinute.toFixed(1)} pages/min, load ${loadavg()[0]!.toFixed(1)})`,
     );
   }
 }
 
-if (!args.quick && !only) {
-  const clean300 = pages.map((p) => p.images['clean-300']!);
-  const t1 = await parallel(tess({ psm: 3 }), 1, clean300);
-  const t2 = await parallel(tess({ psm: 3 }), 2, clean300);
-  const p1 = await parallel(paddle({ threads: 1 }), 1, clean300);
-  const p2 = await parallel(paddle({ threads: 2 }), 1, clean300);
-  console.log(`throughput, clean 300 dpi: tesseract 1 worker ${t1.toFixed(1)}, 2 workers ${t2.toFixed(1)} pages/min (${(t2 / t1).toFixed(2)}x); ` +
-    `paddle 1 thread ${p1.toFixed(1)}, 2 threads ${p2.toFixed(1)} pages/min (${(p2 / p1).toFixed(2)}x)`);
-}
 if (args.json) await writeFile(args.json, JSON.stringify(rows, null, 2));

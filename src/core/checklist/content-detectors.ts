@@ -2,7 +2,7 @@ import type { Passage } from '../retrieval/passages.ts';
 import type { DocumentFacts } from './document-facts.ts';
 import { passageEvidence, type FacetFinding } from './facets.ts';
 import type { Facet } from './requirement.ts';
-import { hasDate, quantityCount } from './values.ts';
+import { hasDate, hasIdentifier, hasPlace, quantityCount } from './values.ts';
 
 /**
  * Some requirements are about what the body of a report does rather than
@@ -21,6 +21,8 @@ import { hasDate, quantityCount } from './values.ts';
 interface Detector {
   /** What the detector finds, for the feedback. */
   name: string;
+  /** It finds what an inspection recorded (not what a printed form says in advance). */
+  recorded: boolean;
   /** Words in a facet that call for this detector. */
   trigger: RegExp;
   detect(facts: DocumentFacts): Passage[];
@@ -37,7 +39,7 @@ const UNFILLED_FORM_SHARE = 0.8;
 const MIN_FORM_FIELDS = 8;
 
 /** Sections of standard terms: what they say is the same in every report and records nothing about this one. */
-const STANDARD_TERMS = /\b(?:responsibilit\w*|limitations?|disclaimer|notice|purpose|terms|conditions\s+of\s+service|legal|important)\b/i;
+const STANDARD_TERMS = /\b(?:responsibilit\w*|limitations?|disclaimer|notice|terms|conditions\s+of\s+service|legal|important)\b/i;
 
 export const isStandardTerms = (p: Passage) => p.section !== undefined && STANDARD_TERMS.test(p.section);
 
@@ -122,6 +124,27 @@ function methods(facts: DocumentFacts): Passage[] {
   return body(facts).filter((p) => p.kind !== 'heading' && (METHOD_WORDS.test(p.text) || METHOD_ABBREVIATIONS.test(p.text)) && !(p.kind === 'field' && p.field && !p.field.value.trim())).slice(0, 2);
 }
 
+/** Keys that hold the report's own data, not the identity of what was inspected. */
+const NOT_ITEM_KEYS = /\b(?:report|date|page|phone|tel|fax|e-?mail|inspection\s+no|certificate|licen[cs]e|p\.?\s*o\.?|purchase\s+order|job)\b/i;
+
+/** What was inspected, named on the first page by an identifier: "Bridge No. 12345", "READINGS ON: 54-11-067". */
+function identifiedItem(facts: DocumentFacts): Passage[] {
+  return facts.passages.filter((p) => {
+    if (p.page !== 1 || isStandardTerms(p)) return false;
+    if (p.kind === 'field' && p.field) return !NOT_ITEM_KEYS.test(p.field.key) && !hasDate(p.field.value) && hasIdentifier(p.field.value);
+    if (p.kind === 'heading') {
+      const title = p.text.split(' — ')[0]!;
+      return hasIdentifier(title) && !hasDate(title) && !NOT_ITEM_KEYS.test(title);
+    }
+    return false;
+  }).slice(0, 2);
+}
+
+/** An address on the first page (where a report says where it was done). */
+function places(facts: DocumentFacts): Passage[] {
+  return facts.passages.filter((p) => p.page === 1 && !isStandardTerms(p) && (p.kind !== 'field' || (p.field !== undefined && p.field.value !== '')) && hasPlace(p.kind === 'field' && p.field ? p.field.value : p.text)).slice(0, 2);
+}
+
 /** An overall verdict stated as such: a result word in a passage that presents itself as a conclusion or summary. */
 const RESULT_WORDS = /\b(?:passed|failed|pass|fail|accepted|acceptable|rejected|satisfactory|unsatisfactory|conforms?|conforming|non-?conform\w*|compliant|fit\s+for\s+(?:continued\s+)?service|no\s+(?:major|significant)\s+(?:problems|defects|issues|deficiencies))\b/i;
 const CONCLUSION_CONTEXT = /\b(?:overall|conclusions?|summary|result|verdict|assessment)\b/i;
@@ -131,15 +154,17 @@ function conclusions(facts: DocumentFacts): Passage[] {
 }
 
 const DETECTORS: Detector[] = [
-  { name: 'named methods', trigger: /\bmethods?\b/i, detect: methods },
-  { name: 'a stated conclusion', trigger: /\boverall\s+result\b|\bconclusion\b/i, detect: conclusions },
-  { name: 'measured values', trigger: /\b(?:measured|quantified|measurements?)\b/i, detect: quantities },
-  { name: 'located findings', trigger: /\b(?:finding|observation|defect)s?\b.*\blocation\b|\blocation\b.*\bfindings?\b/i, detect: locatedObservations },
-  { name: 'recorded observations', trigger: /\b(?:observations|defects|deficiencies)\b.*\b(?:found|recorded)\b/i, detect: observations },
-  { name: 'photographs', trigger: /\bphotographs?\b|\bphotos?\b|\bpictures?\b/i, detect: photos },
-  { name: 'drawings or sketches', trigger: /\bdrawings?\b|\bsketch(?:es)?\b/i, detect: drawings },
-  { name: 'tables of data', trigger: /\bdata\s+tables?\b|\btables?\s+of\s+(?:data|readings|results)\b/i, detect: dataTables },
-  { name: 'recommended actions', trigger: /\brecommendations?\b|\bcorrective\s+actions?\b/i, detect: recommendations },
+  { name: 'named methods', recorded: false, trigger: /\bmethods?\b/i, detect: methods },
+  { name: 'the item inspected', recorded: true, trigger: /\b(?:equipment|component|product|property|item|object|structure)\b[^.()]*\binspected\b[^.()]*\bidentified\b/i, detect: identifiedItem },
+  { name: 'an address', recorded: true, trigger: /\b(?:site|address|facility)\b/i, detect: places },
+  { name: 'a stated conclusion', recorded: true, trigger: /\boverall\s+result\b|\bconclusion\b/i, detect: conclusions },
+  { name: 'measured values', recorded: true, trigger: /\b(?:measured|quantified|measurements?)\b/i, detect: quantities },
+  { name: 'located findings', recorded: true, trigger: /\b(?:finding|observation|defect)s?\b.*\blocation\b|\blocation\b.*\bfindings?\b/i, detect: locatedObservations },
+  { name: 'recorded observations', recorded: true, trigger: /\b(?:observations|defects|deficiencies)\b.*\b(?:found|recorded)\b/i, detect: observations },
+  { name: 'photographs', recorded: true, trigger: /\bphotographs?\b|\bphotos?\b|\bpictures?\b/i, detect: photos },
+  { name: 'drawings or sketches', recorded: true, trigger: /\bdrawings?\b|\bsketch(?:es)?\b/i, detect: drawings },
+  { name: 'tables of data', recorded: true, trigger: /\bdata\s+tables?\b|\btables?\s+of\s+(?:data|readings|results)\b/i, detect: dataTables },
+  { name: 'recommended actions', recorded: true, trigger: /\brecommendations?\b|\bcorrective\s+actions?\b/i, detect: recommendations },
 ];
 
 export function isUnfilledForm(facts: DocumentFacts): boolean {
@@ -148,7 +173,8 @@ export function isUnfilledForm(facts: DocumentFacts): boolean {
 
 /** The detectors' finding for a facet, or null when no detector applies to it (or none finds anything). */
 export function detectContent(facet: Facet, facts: DocumentFacts): FacetFinding | null {
-  const applicable = DETECTORS.filter((d) => d.trigger.test(facet.text));
+  const unfilled = isUnfilledForm(facts);
+  const applicable = DETECTORS.filter((d) => d.trigger.test(facet.text) && !(unfilled && d.recorded));
   if (applicable.length === 0) return null;
   for (const d of applicable) {
     const found = d.detect(facts);

@@ -22,7 +22,7 @@ export const retrievalLayer: EvaluatorLayer = {
   name: 'retrieval',
   async evaluate(_item, reading, ctx, before) {
     const prior = before.at(-1)?.facets ?? [];
-    const refined = await refineWithRetrieval(reading, prior, ctx.index);
+    const refined = await refineWithRetrieval(reading, prior, ctx.index, ctx.facts.tokensOf, ctx.rules);
     const unchanged = before.length > 0 && refined.every((f, i) => f === prior[i]);
     if (unchanged) return null;
     return verdictFrom(reading, refined, await ctx.applicability(reading), 'retrieval');

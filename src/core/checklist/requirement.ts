@@ -84,6 +84,7 @@ export function valueKindsFor(facet: string): ValueKind[] {
   if (/\b(?:number|serial|no\.|tag)\b/.test(t)) kinds.push('identifier');
   if (/\b(?:named?|names)\b/.test(t)) kinds.push('name');
   if (/\b(?:measured|quantified|measurements?)\b/.test(t) && !/^\s*where\b/.test(t)) kinds.push('quantity');
+  if (/\b(?:site|address|facility)\b/.test(t)) kinds.push('place');
   return kinds;
 }
 
@@ -170,8 +171,9 @@ export function readRequirement(item: FrameworkItem): RequirementReading {
     const words = hintWords(hint);
     const overlap = facets.map((f) => [...words].filter((w) => f.terms.has(w)).length);
     const best = Math.max(...overlap);
+    // A hint that fits no facet in particular speaks for the whole item.
     if (best > 0) facets.forEach((f, i) => overlap[i] === best && f.hints.push(hint));
-    else if (facets.length === 1) facets[0]!.hints.push(hint);
+    else for (const f of facets) f.hints.push(hint);
   }
   return { item, condition, facets, anyOf, allOf, terms: contentTerms(`${item.title} ${item.requirement}`) };
 }

@@ -17,6 +17,8 @@ import { hasValueKinds, isPlaceholder, type LabelTest } from './values.ts';
 
 /** Text scanned after a hint match for the value. */
 const VALUE_WINDOW = 160;
+/** Text before a hint searched for its value when nothing follows it. */
+const VALUE_BEFORE = 60;
 /** Text after a hint where a name must start. */
 const NAME_WINDOW = 40;
 /** Hints run over at most this much of one passage: bounded work whatever the pattern. */
@@ -53,6 +55,8 @@ function fromHints(facet: Facet, facts: DocumentFacts, isLabel: LabelTest): Face
   let weak: FacetFinding | null = null;
   for (const p of facts.passages) {
     if (p.kind === 'field') continue; // fields were judged by key above
+    // Standard terms name no one and date nothing about this inspection.
+    if (facet.valueKinds.length > 0 && isStandardTerms(p)) continue;
     const text = p.text.slice(0, MAX_SCAN);
     for (const hint of facet.hints) {
       const m = hint.exec(text);
@@ -69,7 +73,13 @@ function fromHints(facet: Facet, facts: DocumentFacts, isLabel: LabelTest): Face
       if (substantive) {
         return { facet, state: 'found', strength: p.kind === 'table-row' ? 0.75 : 0.7, source: 'rule', evidence: [passageEvidence(p, m.index)], note: `"${m[0]}" on p. ${p.page}` };
       }
-      weak ??= { facet, state: 'weak', strength: 0.4, source: 'rule', evidence: [passageEvidence(p, m.index)], note: `"${m[0]}" on p. ${p.page}` };
+      // Forms printed with the label under the line put the value before it ("Binsr Demo 08/13/2025 Name of Client Date of Inspection").
+      const before = text.slice(Math.max(0, m.index - VALUE_BEFORE), m.index);
+      if (facet.valueKinds.length > 0 && facet.valueKinds.every((k) => k !== 'name') && hasValueKinds(before, facet.valueKinds, isLabel)) {
+        return { facet, state: 'found', strength: 0.55, source: 'rule', evidence: [passageEvidence(p, m.index)], note: `"${m[0]}" on p. ${p.page}` };
+      }
+      // A facet that asks for a value is not half-met by its label alone ("inspector notes" names no inspector).
+      if (facet.valueKinds.length === 0) weak ??= { facet, state: 'weak', strength: 0.4, source: 'rule', evidence: [passageEvidence(p, m.index)], note: `"${m[0]}" on p. ${p.page}` };
     }
   }
   return weak ?? headingOnly;

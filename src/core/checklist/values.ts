@@ -6,7 +6,7 @@
  * form, and "Report No.: 54-11-001-11" from a heading called "Report".
  */
 
-export type ValueKind = 'date' | 'identifier' | 'name' | 'quantity';
+export type ValueKind = 'date' | 'identifier' | 'name' | 'quantity' | 'place';
 
 /** Values that fill a field without saying anything. */
 const PLACEHOLDER = /^(?:n\/?a|na|nil|none|null|unknown|tbd|tba|tbc|not\s+(?:applicable|available|known|provided|given|recorded)|data\s+not\s+found.*|no\s+data|-+|—+|–+|_+|\.+|x|\?+|see\s+(?:above|below|billing\s+sheet)|yes|no|select|choose.*|\[.*\]|<.*>)$/i;
@@ -77,6 +77,20 @@ export function hasName(text: string, isLabel: LabelTest = () => false, single =
   return false;
 }
 
+/** A place: a street address ("2311 Pipeline Rd", "Building 20, No.998, Dongda Road"), or "City, ST" / "City, Country". */
+const STREET = '(?:Rd|Road|St|Street|Ave|Avenue|Blvd|Boulevard|Dr|Drive|Ln|Lane|Hwy|Highway|Pkwy|Parkway|Ct|Court)';
+const PLACE = new RegExp(
+  [
+    String.raw`\b\d+[A-Za-z]?\s+(?:[NSEW]\.?\s+)?[A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]*)*\s+${STREET}\b`, // 2311 Pipeline Rd
+    String.raw`\b[A-Z][a-z]+\s+${STREET}\b`, // Dongda Road
+    String.raw`\b[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?,\s*(?:[A-Z]{2}\b|[A-Z][a-z]\.?\s+\d{5}\b)`, // Cleburne, TX / Cleburn, Tx 76033
+  ].join('|'),
+);
+
+export function hasPlace(text: string): boolean {
+  return PLACE.test(text);
+}
+
 /** Does `text` carry a value of every kind in `kinds`? */
 export function hasValueKinds(text: string, kinds: readonly ValueKind[], isLabel?: LabelTest, single = false): boolean {
   return kinds.every((k) => {
@@ -89,6 +103,8 @@ export function hasValueKinds(text: string, kinds: readonly ValueKind[], isLabel
         return hasName(text, isLabel, single);
       case 'quantity':
         return hasQuantity(text);
+      case 'place':
+        return hasPlace(text);
     }
   });
 }

@@ -30,8 +30,11 @@ export interface SentenceEmbedder {
 
 /** Texts per model call: bigger batches pad more, smaller ones pay more per call. */
 export const EMBED_BATCH = 32;
-/** The encoder gains nothing from very long inputs; passages are cut to this many characters. */
-const MAX_INPUT_CHARS = 1200;
+/**
+ * Inputs are cut to this many characters: the encoder's cost grows with the
+ * number of tokens, and a passage's first few dozen words carry its subject.
+ */
+export const MAX_INPUT_CHARS = 400;
 
 const require = createRequire(import.meta.url);
 

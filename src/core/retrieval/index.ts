@@ -73,6 +73,20 @@ export class RetrievalIndex {
     missing.forEach((q, i) => this.queryCache.set(q, vectors[i]!));
   }
 
+  /**
+   * The best passages by the hybrid score together with the best by keywords
+   * alone, so that turning embeddings on can add candidates but never hide a
+   * passage that holds the query's words.
+   */
+  async candidates(query: string, limit = 5): Promise<RetrievalHit[]> {
+    const hybrid = await this.search(query, limit);
+    if (!this.vectors) return hybrid;
+    const all = await this.search(query, Infinity);
+    const lexical = [...all].sort((a, b) => b.bm25 - a.bm25 || a.passage.index - b.passage.index).slice(0, limit).filter((h) => h.bm25 > 0);
+    const seen = new Set(hybrid.map((h) => h.passage.index));
+    return [...hybrid, ...lexical.filter((h) => !seen.has(h.passage.index))];
+  }
+
   /** Scores every passage for the query; best first. */
   async search(query: string, limit = 5, filter?: (p: Passage) => boolean): Promise<RetrievalHit[]> {
     const lexical = this.bm25.search(query);

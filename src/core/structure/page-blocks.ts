@@ -68,8 +68,12 @@ function continues(open: Open, line: Line): boolean {
   const g = gap(last, line);
   // Lines may overlap a little: a label centred in a tall box makes its line taller than the text.
   if (!sameSize(last, line) || g < -0.6 * size) return false;
-  const spacing = open.lines.length >= 2 ? gap(open.lines.at(-2), last) : 0;
-  if (g > Math.max(PARAGRAPH_GAP_EM * size, 1.25 * spacing)) return false;
+  // Once the block has two lines, its own line spacing says what a paragraph break looks like.
+  const limit = open.lines.length >= 2 ? Math.min(PARAGRAPH_GAP_EM * size, 1.25 * Math.max(0, gap(open.lines.at(-2), last)) + 0.2 * size) : PARAGRAPH_GAP_EM * size;
+  if (g > limit) return false;
+  // A line that opens with a caption set apart ('Condition State 2      Minor cracks …') starts a block.
+  const [lead, rest] = line.segments;
+  if (open.kind !== 'field' && rest && rest.bbox[0] - lead!.bbox[2] > 1.5 * size) return false;
   const left = Math.min(...open.lines.map((l) => l.bbox[0]));
   const x = line.bbox[0];
   if (open.kind === 'field') return Math.abs(x - open.textX) <= size;
@@ -211,6 +215,8 @@ export function pageBlocks(page: number, lines: readonly Line[], tables: readonl
       }
       continue;
     }
+    // A bullet glyph with no text (a stray mark, an OCR speck) says nothing.
+    if (/^[•●○◦▪■□➢►‣∙·\s]+$/.test(line.text)) continue;
     const marker = listMarker(line.text);
     if (marker) {
       close();

@@ -187,6 +187,11 @@ export class FakeApi implements ApiClient {
         this.overrides[input.modelId as string] = overrides;
         return { modelId: input.modelId, overrides };
       }
+      // A job's document reviews (see fake-documents.ts for a fake that keeps them): none here.
+      case 'checklists.list':
+        return { frameworks: [], problems: [] };
+      case 'reviews.list':
+        return { reviews: [], total: 0 };
       default:
         throw new ApiError('UNKNOWN_PROCEDURE', name);
     }

@@ -73,7 +73,7 @@ export function ReviewItemCard({ item, selected, busy, onSelect, onEvidence, act
             </Badge>
           </Group>
         </Group>
-        {selected && <Text size="xs" c="dimmed">{item.requirement}</Text>}
+        {selected && item.requirement !== item.title && <Text size="xs" c="dimmed">{item.requirement}</Text>}
         <Text size="sm" aria-label="Feedback">{item.feedback}{feedbackEdited && <Text span size="xs" c="dimmed"> (edited)</Text>}</Text>
         {ranked && <Text size="xs" c="orange.8" role="note">{ranked}</Text>}
         {selected && item.guidance && item.status !== 'met' && <Text size="xs"><Text span c="dimmed">Guidance: </Text>{item.guidance}</Text>}

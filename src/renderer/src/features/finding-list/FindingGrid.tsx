@@ -116,7 +116,7 @@ export function FindingGrid(props: FindingGridProps) {
     const finding = pages.row(index);
     if (!finding) return;
     onActiveChange(index);
-    if ((e.target as HTMLElement).closest('input[type="checkbox"]')) onToggle(finding);
+    if ((e.target as HTMLElement).closest('[data-tick]')) onToggle(finding);
     else onOpen(finding);
   };
 
@@ -154,7 +154,7 @@ export function FindingGrid(props: FindingGridProps) {
         </div>
       </div>
       <div ref={scroller} className="chitti-fl-body" role="rowgroup" onClick={onClick}>
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <div className="chitti-fl-rows" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((v) => {
             const finding = pages.row(v.index);
             return (
@@ -213,8 +213,10 @@ const Row = memo(function Row({ id, index, start, finding: f, active, checked, i
       className="chitti-fl-row"
       style={style}
     >
-      <div role="gridcell" className="chitti-fl-check">
-        <input type="checkbox" tabIndex={-1} aria-label={`Tick ${describe(f, image)}`} checked={checked} readOnly />
+      {/* Ticked is the row's aria-selected (a multi-select grid); the box only shows it and takes clicks.
+          A drawn box, not an <input>: thirty form controls created and dropped per screenful scrolled cost frames. */}
+      <div role="gridcell" className="chitti-fl-check" data-tick title="Tick for a bulk decision (Space)">
+        <span className="chitti-fl-box" data-checked={checked || undefined} aria-hidden />
       </div>
       <div role="gridcell" title={image}>{image}</div>
       <div role="gridcell" className="chitti-fl-class"><span className="chitti-fl-swatch" style={{ background: colour }} aria-hidden />{className(f.class)}</div>

@@ -197,7 +197,7 @@ export function FindingListScreen({ jobId }: { jobId: string }) {
         scrollKey={queryKey}
         sort={sort}
         onSort={onSort}
-        active={active}
+        active={total === null ? active : Math.max(0, Math.min(active, total - 1))}
         onActiveChange={setActive}
         imageName={imageName}
         classes={classes}
