@@ -157,6 +157,7 @@ const SETTINGS: Setting[] = [
   { name: 'tesseract psm3 best-int', engine: tess({ psm: 3 }), on: ALL },
   { name: 'tesseract psm3 keep overlaps', engine: tess({ psm: 3, dropOverlaps: false }), on: ['clean-300', 'scan-300'] },
   { name: 'tesseract psm3 standard', engine: tess({ psm: 3, model: 'standard' }), on: ['clean-300'] },
+  { name: 'tesseract psm3 lstm+legacy', engine: tess({ psm: 3, engineMode: 'combined' }), on: ['clean-300'] },
   { name: 'tesseract psm4', engine: tess({ psm: 4 }), on: ['clean-300'] },
   { name: 'tesseract psm6', engine: tess({ psm: 6 }), on: ['clean-300'] },
   { name: 'tesseract psm11', engine: tess({ psm: 11 }), on: ['clean-300', 'scan-300'] },

@@ -10,6 +10,8 @@ export interface TesseractOptions {
   psm?: number;
   /** `best-int`: LSTM-only integer "best" model (default); `standard`: the tessdata model (LSTM + legacy). */
   model?: 'best-int' | 'standard';
+  /** `lstm` (default): the LSTM recogniser alone; `combined`: LSTM and the legacy recogniser together (needs the standard model; measured slower and no better). */
+  engineMode?: 'lstm' | 'combined';
   /** Let tesseract measure the page's skew and straighten it before recognition (boxes are mapped back). */
   deskew?: boolean;
   /**
@@ -25,7 +27,7 @@ export interface TesseractOptions {
   dropOverlaps?: boolean;
 }
 
-export const TESSERACT_DEFAULTS: Required<TesseractOptions> = { psm: 3, model: 'best-int', deskew: false, recycleAfter: 100, dropOverlaps: true };
+export const TESSERACT_DEFAULTS: Required<TesseractOptions> = { psm: 3, model: 'best-int', deskew: false, recycleAfter: 100, dropOverlaps: true, engineMode: 'lstm' };
 
 type TessWorker = Tesseract.Worker & { worker?: ThreadWorker | null };
 
@@ -33,12 +35,13 @@ const failed = (why: string, cause?: unknown) => new ChittiError('OCR_FAILED', `
 const reason = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200);
 
 /** Starts a worker thread that reads its language data from node_modules and never touches the network or a cache folder. */
-async function startWorker(langPath: string): Promise<TessWorker> {
+async function startWorker(langPath: string, combined: boolean): Promise<TessWorker> {
   const missing = firstMissing([`${langPath}/eng.traineddata.gz`]);
   if (missing) throw failed(`the tesseract language data ${missing} is not installed`);
   try {
-    return await Tesseract.createWorker('eng', Tesseract.OEM.LSTM_ONLY, {
+    return await Tesseract.createWorker('eng', combined ? Tesseract.OEM.TESSERACT_LSTM_COMBINED : Tesseract.OEM.LSTM_ONLY, {
       langPath,
+      ...(combined ? { legacyCore: true, legacyLang: true } : {}),
       gzip: true,
       cacheMethod: 'none', // never read or write a traineddata cache in the working folder
       logger: () => {},
@@ -142,7 +145,8 @@ export function unrotateBox(box: PixelBox, radians: number, width: number, heigh
 export function createTesseractEngine(options: TesseractOptions = {}): OcrEngine {
   const opts = { ...TESSERACT_DEFAULTS, ...options };
   const assets = resolveOcrAssets();
-  const langPath = opts.model === 'standard' ? assets.tesseract.standard : assets.tesseract.bestInt;
+  const combined = opts.engineMode === 'combined';
+  const langPath = opts.model === 'standard' || combined ? assets.tesseract.standard : assets.tesseract.bestInt;
   let worker: Promise<TessWorker> | null = null;
   let pages = 0;
   let queue: Promise<unknown> = Promise.resolve();
@@ -159,7 +163,7 @@ export function createTesseractEngine(options: TesseractOptions = {}): OcrEngine
     checkPageImage(image);
     const pgm = toPgm(toGrey(image), image.width, image.height);
     if (pages >= opts.recycleAfter) await retire();
-    worker ??= startWorker(langPath);
+    worker ??= startWorker(langPath, combined);
     const w = await worker.catch((e: unknown) => {
       worker = null; // a failed start is retried on the next page
       throw e;
@@ -191,7 +195,7 @@ export function createTesseractEngine(options: TesseractOptions = {}): OcrEngine
   }
 
   return {
-    id: `tesseract.js-5-lstm-${opts.model}-psm${opts.psm}${opts.deskew ? '-deskew' : ''}`,
+    id: `tesseract.js-5-${combined ? 'lstm+legacy' : 'lstm'}-${combined ? 'standard' : opts.model}-psm${opts.psm}${opts.deskew ? '-deskew' : ''}`,
     recognize(image) {
       if (closed) return Promise.reject(failed('the OCR engine was closed'));
       const job = queue.then(() => run(image));
