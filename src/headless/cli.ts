@@ -15,6 +15,7 @@ import { registerModelCommands } from './model-commands.ts';
 import { registerReportCommand } from './report-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { registerParseCommand } from './parse-command.ts';
+import { registerReviewCommand } from './review-command.ts';
 
 class CliFailure extends Error {
   constructor(readonly exitCode: number, message: string) {
@@ -195,6 +196,10 @@ export function buildProgram(run: (fn: (core: Core, opts: GlobalOptions) => Prom
   });
   registerParseCommand(program, async (fn) => {
     standaloneExit = (await fn()) ?? EXIT.OK;
+  });
+  registerReviewCommand(program, async (fn) => {
+    const opts = program.opts<GlobalOptions>();
+    standaloneExit = (await fn(opts.dataDir ? path.resolve(opts.dataDir) : defaultDataDir(), Boolean(opts.json))) ?? EXIT.OK;
   });
 
   program

@@ -2,7 +2,7 @@ import type { Passage } from '../retrieval/passages.ts';
 import type { DocumentFacts } from './document-facts.ts';
 import { passageEvidence, type FacetFinding } from './facets.ts';
 import type { Facet } from './requirement.ts';
-import { hasDate, hasIdentifier, hasPlace, quantityCount } from './values.ts';
+import { hasDate, hasIdentifier, hasPlace, isPlaceholder as isPlaceholderValue, quantityCount } from './values.ts';
 
 /**
  * Some requirements are about what the body of a report does rather than
@@ -45,10 +45,14 @@ export const isStandardTerms = (p: Passage) => p.section !== undefined && STANDA
 
 const body = (facts: DocumentFacts) => facts.passages.filter((p) => (p.kind !== 'heading' || !p.empty) && !isStandardTerms(p));
 
-/** Quantities in a passage, dates excepted (27.09.2022 is not a measurement). */
+/**
+ * Quantities in a passage. Dates are not measurements (27.09.2022), and
+ * neither are percentages, which in reports are mostly scores and shares
+ * ("Score 85.71%", "100% of the welds").
+ */
 function measuredValues(p: Passage): number {
   if (p.kind === 'field' && p.field && hasDate(p.field.value)) return 0;
-  return quantityCount(p.text.replace(/\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b/g, ' '));
+  return quantityCount(p.text.replace(/\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b/g, ' ').replace(/\b\d+(?:[.,]\d+)?\s*%/g, ' '));
 }
 
 function quantities(facts: DocumentFacts): Passage[] {
@@ -124,6 +128,16 @@ function methods(facts: DocumentFacts): Passage[] {
   return body(facts).filter((p) => p.kind !== 'heading' && (METHOD_WORDS.test(p.text) || METHOD_ABBREVIATIONS.test(p.text)) && !(p.kind === 'field' && p.field && !p.field.value.trim())).slice(0, 2);
 }
 
+/** A qualification: a certification level ("Level II", "Lvl. II") or a numbered certificate or licence. */
+const QUALIFICATION = /\b(?:level|lvl\.?)\s*(?:I{1,3}|[123])\b|\b(?:certificat(?:e|ion)|cert\.?|licen[cs]e|registration)\s*(?:no\.?|number|#)\s*[:.]?\s*(?=[A-Z0-9-]*\d)[A-Z0-9-]{3,}|\b(?:CWI|CSWIP|PCN|ASNT|API\s*\d{3})\b[^.;]{0,20}\b(?=[A-Z0-9-]*\d)[A-Z0-9-]{4,}/i;
+
+/** A qualification belongs to a person: "Inspection Level II" of a sampling plan is not one. */
+const PERSON = /\b(?:inspector|examiner|technician|operator|welder|surveyor|engineer|name)\b/i;
+
+function qualifications(facts: DocumentFacts): Passage[] {
+  return body(facts).filter((p) => p.kind !== 'heading' && QUALIFICATION.test(p.text) && PERSON.test(p.text) && !(p.kind === 'field' && p.field && isPlaceholderValue(p.field.value))).slice(0, 2);
+}
+
 /** Keys that hold the report's own data, not the identity of what was inspected. */
 const NOT_ITEM_KEYS = /\b(?:report|date|page|phone|tel|fax|e-?mail|inspection\s+no|certificate|licen[cs]e|p\.?\s*o\.?|purchase\s+order|job)\b/i;
 
@@ -155,6 +169,7 @@ function conclusions(facts: DocumentFacts): Passage[] {
 
 const DETECTORS: Detector[] = [
   { name: 'named methods', recorded: false, trigger: /\bmethods?\b/i, detect: methods },
+  { name: 'a stated qualification', recorded: true, trigger: /\bqualification\b/i, detect: qualifications },
   { name: 'the item inspected', recorded: true, trigger: /\b(?:equipment|component|product|property|item|object|structure)\b[^.()]*\binspected\b[^.()]*\bidentified\b/i, detect: identifiedItem },
   { name: 'an address', recorded: true, trigger: /\b(?:site|address|facility)\b/i, detect: places },
   { name: 'a stated conclusion', recorded: true, trigger: /\boverall\s+result\b|\bconclusion\b/i, detect: conclusions },
@@ -169,6 +184,11 @@ const DETECTORS: Detector[] = [
 
 export function isUnfilledForm(facts: DocumentFacts): boolean {
   return facts.fields.length >= MIN_FORM_FIELDS && facts.fields.filter((f) => f.blank).length / facts.fields.length >= UNFILLED_FORM_SHARE;
+}
+
+/** Whether some detector speaks to the facet (then its silence means something too). */
+export function hasDetector(facet: Facet): boolean {
+  return DETECTORS.some((d) => d.trigger.test(facet.text));
 }
 
 /** The detectors' finding for a facet, or null when no detector applies to it (or none finds anything). */

@@ -85,7 +85,7 @@ export async function evaluateDocument(model: DocumentModel, framework: Framewor
       isCommon: (t) => lexicon.common(t),
       isLabel: (word) => labels.has(stem(word.toLowerCase())),
       isLabelToken: (token) => labels.has(token),
-      labelledOnly: mismatch !== null || unfilled,
+      labelledOnly: mismatch !== null,
     },
     applicability(reading: RequirementReading) {
       let found = applicabilityCache.get(reading.item.id);

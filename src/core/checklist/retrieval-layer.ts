@@ -65,6 +65,8 @@ export async function retrievalFinding(facet: Facet, index: RetrievalIndex, toke
     const tokens = new Set(tokensOf(hit.passage));
     if (distinctive.length > 0 && !distinctive.some((t) => tokens.has(t))) continue;
     const ok = substantive(hit, facet, options.isLabel);
+    // A facet that asks for a value (a name, a date) is not half-met by a passage without one.
+    if (!ok && facet.valueKinds.length > 0) continue;
     const state = ok && match >= FOUND_MATCH ? 'found' : 'weak';
     const finding: FacetFinding = {
       facet, state, strength: Math.min(0.85, 0.4 + match * 0.5), source: 'retrieval',

@@ -3,7 +3,7 @@ import type { DocumentFacts } from './document-facts.ts';
 import { fieldEvidence, passageEvidence, type FacetFinding } from './facets.ts';
 import { BLANK_MATCH, type KeyMatch } from './key-matching.ts';
 import type { Facet, RequirementReading } from './requirement.ts';
-import { detectContent, isStandardTerms } from './content-detectors.ts';
+import { detectContent, hasDetector, isStandardTerms } from './content-detectors.ts';
 import { hasValueKinds, isPlaceholder, type LabelTest } from './values.ts';
 
 /**
@@ -19,7 +19,7 @@ import { hasValueKinds, isPlaceholder, type LabelTest } from './values.ts';
 const VALUE_WINDOW = 160;
 /** Text before a hint searched for its value when nothing follows it. */
 const VALUE_BEFORE = 60;
-/** Text after a hint where a name must start. */
+/** Text after a hint where its value must be. */
 const NAME_WINDOW = 40;
 /** Hints run over at most this much of one passage: bounded work whatever the pattern. */
 const MAX_SCAN = 4000;
@@ -66,8 +66,8 @@ function fromHints(facet: Facet, facts: DocumentFacts, isLabel: LabelTest): Face
         continue;
       }
       const after = text.slice(m.index, m.index + m[0].length + VALUE_WINDOW);
-      // A name follows its label closely ("Inspected By: Krushna"); further on it belongs to something else.
-      const rest = facet.valueKinds.includes('name') ? after.slice(m[0].length, m[0].length + NAME_WINDOW) : after.slice(m[0].length);
+      // A value follows its label closely ("Inspected By: Krushna"); further on it belongs to something else.
+      const rest = facet.valueKinds.length > 0 ? after.slice(m[0].length, m[0].length + NAME_WINDOW) : after.slice(m[0].length);
       // A field's value may be one word; in running text a name needs two ("Ask the inspector" is not one).
       const substantive = facet.valueKinds.length > 0 ? hasValueKinds(rest, facet.valueKinds, isLabel, /^\s*[:\-–]/.test(rest)) : words(rest).length >= 3;
       if (substantive) {
@@ -101,13 +101,15 @@ function indexOfSequence(tokens: readonly string[], seq: readonly string[]): num
  * another of the facet's own words; alone it is weak.
  */
 function fromExamples(facet: Facet, facts: DocumentFacts, isCommon: (term: string) => boolean, isLabelToken: (token: string) => boolean): FacetFinding | null {
-  if (facet.examples.length === 0) return null;
+  // Where a detector knows the subject and found nothing, a lone word ("certification") is no better evidence.
+  const examples = hasDetector(facet) ? facet.examples.filter((e) => e.length > 1) : facet.examples;
+  if (examples.length === 0) return null;
   let weak: FacetFinding | null = null;
   for (const p of facts.passages) {
     if (p.kind === 'heading' || isStandardTerms(p)) continue;
     if (p.kind === 'field' && (!p.field || isPlaceholder(p.field.value))) continue;
     const tokens = facts.tokensOf(p);
-    for (const example of facet.examples) {
+    for (const example of examples) {
       const at = indexOfSequence(tokens, example);
       if (at < 0) continue;
       // Outside a field the example must be followed by something that is not a label ("TREC License #" alone is a label).
@@ -138,8 +140,8 @@ export interface RuleOptions {
   isLabelToken(token: string): boolean;
   /**
    * Only labelled evidence (fields, the author's hints) counts: the document is
-   * not of the framework's kind, or is a form nobody filled in, so examples and
-   * content detectors would read printed instructions or unrelated data as findings.
+   * not of the framework's kind, so examples and content detectors would read
+   * unrelated data (a procedure's parameters) as findings.
    */
   labelledOnly: boolean;
 }

@@ -39,8 +39,12 @@ export function hasIdentifier(text: string): boolean {
   return m.some((token) => token.replace(/[^A-Za-z0-9]/g, '').length >= 3 || /[A-Za-z]/.test(token));
 }
 
-/** A number with a unit or a decimal point: a measurement rather than an item number. */
-const QUANTITY = /(?:\b\d+(?:[.,]\d+)?\s*(?:mm|cm|m|in(?:ch(?:es)?)?|"|''|ft|feet|'|mils?|psi|psig|bar|kpa|mpa|°\s*[cf]?|deg\s*[cf]?|%|kg|kgs|lbs?|pcs|pieces|units|cartons?|ctns|points|sq\.?\s*ft|lin\.?\s*ft|years?|yrs?|in\/y(?:ea)?r|mpy|mhz|db)\b|\b\d*\.\d+\b|\b\d+\s*\/\s*\d+\s*["']|\b\d+\s*x\s*\d+)/i;
+/**
+ * A number with a unit, or a decimal with two or more places or below one
+ * ("0.375", "130.250"): a measurement rather than an item or section number
+ * ("2.1", "4.8.3").
+ */
+const QUANTITY = /(?:\b\d+(?:[.,]\d+)?\s*(?:mm|cm|m|in(?:ch(?:es)?)?|"|''|ft|feet|'|mils?|psi|psig|bar|kpa|mpa|°\s*[cf]?|deg\s*[cf]?|%|kg|kgs|lbs?|pcs|pieces|units|cartons?|ctns|points|sq\.?\s*ft|lin\.?\s*ft|years?|yrs?|in\/y(?:ea)?r|mpy|mhz|db)\b|(?<![\d.])0?\.\d+\b|\b\d+\.\d{2,}\b|\b\d+\s*\/\s*\d+\s*["']|\b\d+\s*x\s*\d+)/i;
 
 export function hasQuantity(text: string): boolean {
   return QUANTITY.test(text);
@@ -64,11 +68,14 @@ export type LabelTest = (word: string) => boolean;
  */
 export function hasName(text: string, isLabel: LabelTest = () => false, single = false): boolean {
   const tokens = text.match(/[\p{L}][\p{L}'’.\-]*|&/gu) ?? [];
+  // Text written all in capitals ("OR PROVIDED AS AN ATTACHMENT") is shouting, not a list of names.
+  const caps = tokens.filter((t) => t.length >= 2 && t === t.toUpperCase() && /\p{Lu}/u.test(t)).length;
+  const shouting = caps >= 4 && caps / tokens.length >= 0.6;
   let run = 0;
   for (const t of tokens) {
     if (t === '&' || t.toLowerCase() === 'and') continue; // "Krushna & Mahesh": the connector does not break the name
     const word = t.replace(/[.’'\-]+$/, '');
-    const capital = /^\p{Lu}/u.test(word);
+    const capital = /^\p{Lu}/u.test(word) && !(shouting && word === word.toUpperCase());
     if (capital && word.length >= 2 && !NOT_NAMES.has(word.toLowerCase()) && !isLabel(word)) {
       run++;
       if (single || run >= 2) return true;

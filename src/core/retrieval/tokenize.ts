@@ -15,8 +15,8 @@ const STOPWORDS = new Set(
 /** "No." / "#" after these words means "number" (Report No., Serial #), not the word no. */
 const NUMBERED = new Set(['report', 'serial', 'job', 'order', 'po', 'tag', 'certificate', 'cert', 'license', 'licence', 'drawing', 'dwg', 'part', 'item', 'inspection', 'equipment', 'project', 'weld', 'joint', 'heat', 'nb', 'board', 'sc', 'wps', 'pqr', 'ref', 'reference', 'unit', 'sample', 'carton', 'lot', 'contract', 'file', 'case', 'permit', 'api', 'asnt', 'trec']);
 
-/** British and American spellings meet ("licence" finds "License #"). */
-const SPELLING: Record<string, string> = { licence: 'license', licences: 'licenses', colour: 'color', metre: 'meter', metres: 'meters', centre: 'center', analyse: 'analyze', analysed: 'analyzed', authorised: 'authorized', organisation: 'organization', programme: 'program' };
+/** British and American spellings and common abbreviations meet ("licence" finds "License #", "Lvl." is "Level"). */
+const SPELLING: Record<string, string> = { lvl: 'level', licence: 'license', licences: 'licenses', colour: 'color', metre: 'meter', metres: 'meters', centre: 'center', analyse: 'analyze', analysed: 'analyzed', authorised: 'authorized', organisation: 'organization', programme: 'program' };
 
 /** Strips common English suffixes; deliberately small and predictable (tested in tests/integration/checklist.test.ts). */
 export function stem(word: string): string {

@@ -22,7 +22,7 @@ export const DocumentBlockSchema = z.object({
   order: z.number().int(),
   level: z.number().int().optional(),
   number: z.string().optional(),
-  field: z.object({ key: z.string(), value: z.string() }).optional(),
+  field: z.object({ key: z.string(), value: z.string(), normalizedKey: z.string().optional() }).optional(),
   table: z.object({
     rows: z.array(z.array(z.object({ text: z.string(), bbox: BBoxSchema.optional() }))),
     headerRows: z.number().int(),

@@ -73,15 +73,21 @@ export function FindingGrid(props: FindingGridProps) {
 
   // The active row stays on screen, whether a key moved it, a decision moved on, or the list
   // was opened again (back from the viewer) on the row it was left at.
+  // Whether it is in view is arithmetic on what the virtualizer last saw: scrolling asks the
+  // browser for a layout there and then, which the first rows of a new query can do without.
   useEffect(() => {
-    if (active >= 0 && active < total) virtualizer.scrollToIndex(active, { align: 'auto' });
+    if (active < 0 || active >= total) return;
+    const top = virtualizer.scrollOffset ?? 0;
+    const height = virtualizer.scrollRect?.height ?? 0;
+    const inView = active * ROW_HEIGHT >= top && (active + 1) * ROW_HEIGHT <= top + height;
+    if (!inView) virtualizer.scrollToIndex(active, { align: 'auto' });
   }, [active, total, virtualizer]);
 
   const shownKey = useRef(scrollKey);
   useEffect(() => {
     if (shownKey.current === scrollKey) return;
     shownKey.current = scrollKey;
-    virtualizer.scrollToOffset(0);
+    if ((virtualizer.scrollOffset ?? 0) !== 0) virtualizer.scrollToOffset(0);
   }, [scrollKey, virtualizer]);
 
   const move = (index: number) => onActiveChange(Math.min(total - 1, Math.max(0, index)));

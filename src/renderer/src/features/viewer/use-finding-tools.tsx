@@ -128,7 +128,8 @@ export function useFindingTools({ assetId, tool, setTool, selected, colour, size
         if (n >= 0 && s.classes[n]) void a.pick(s.classes[n]);
         return n >= 0;
       }
-      if (plain && !e.shiftKey) {
+      // The tools draw on an image: a document, or an image still opening, has none.
+      if (plain && !e.shiftKey && s.size) {
         const toggle = (t: Tool) => a.setTool(s.tool === t ? 'pan' : t);
         if (e.key === 'e' && s.selected) return (toggle('edit'), true);
         if (e.key === 'b') return (toggle('draw-box'), true);
