@@ -139,13 +139,13 @@ function qualifications(facts: DocumentFacts): Passage[] {
 }
 
 /** Keys that hold the report's own data, not the identity of what was inspected. */
-const NOT_ITEM_KEYS = /\b(?:report|date|page|phone|tel|fax|e-?mail|inspection\s+no|certificate|licen[cs]e|p\.?\s*o\.?|purchase\s+order|job)\b/i;
+const NOT_ITEM_KEYS = /\b(?:report|date|page|phone|tel|fax|e-?mail|inspection\s+no|certificate|licen[cs]e|p\.?\s*o\.?|purchase\s+order|job|location|address|site|client|customer|company|owner|name|inspector|technician|examiner|procedure)\b/i;
 
 /** What was inspected, named on the first page by an identifier: "Bridge No. 12345", "READINGS ON: 54-11-067". */
 function identifiedItem(facts: DocumentFacts): Passage[] {
   return facts.passages.filter((p) => {
     if (p.page !== 1 || isStandardTerms(p)) return false;
-    if (p.kind === 'field' && p.field) return !NOT_ITEM_KEYS.test(p.field.key) && !hasDate(p.field.value) && hasIdentifier(p.field.value);
+    if (p.kind === 'field' && p.field) return !NOT_ITEM_KEYS.test(p.field.key) && !hasDate(p.field.value) && !hasPlace(p.field.value) && hasIdentifier(p.field.value);
     if (p.kind === 'heading') {
       const title = p.text.split(' — ')[0]!;
       return hasIdentifier(title) && !hasDate(title) && !NOT_ITEM_KEYS.test(title);

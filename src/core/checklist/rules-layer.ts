@@ -30,7 +30,8 @@ function fromFields(facet: Facet, matches: readonly KeyMatch[], isLabel: LabelTe
   if (matching.length === 0) return null;
   const filled = matching.filter((f) => !f.blank && hasValueKinds(f.value, facet.valueKinds, isLabel, true));
   if (filled.length > 0) {
-    const shown = filled.slice(0, 2);
+    // The same field repeated on every page is one piece of evidence.
+    const shown = filled.filter((f, i) => filled.findIndex((g) => g.key === f.key && g.value === f.value) === i).slice(0, 2);
     return {
       facet, state: 'found', strength: 0.9, source: 'rule', evidence: shown.map(fieldEvidence),
       note: shown.map((f) => `${f.key}: ${f.value} (p. ${f.page})`).join('; '),

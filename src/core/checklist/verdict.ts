@@ -72,7 +72,7 @@ export function verdictFrom(reading: RequirementReading, findings: FacetFinding[
   if (applicability.condition === false) {
     return {
       status: 'not_applicable', confidence: 0.55, source, facets: findings, evidence: [],
-      feedback: `Not applicable: nothing shows that ${reading.condition!.replace(/^the\s+/i, 'the ')} (the requirement applies only then). Check that this is so.`,
+      feedback: `Not applicable: the requirement applies only where "${reading.condition!}", and nothing in the document shows that. Check that this is so.`,
     };
   }
   if (applicability.documentMismatch) {

@@ -6,6 +6,7 @@ import { useApi, useAppStore } from '../../store/context.tsx';
 import { routeHref } from '../../store/route.ts';
 import { neighbours, selectAssets, selectFindings } from '../../store/selectors.ts';
 import { classColour, className, scoreLabel } from '../findings/colours.ts';
+import { DocumentPreview } from '../documents/DocumentPreview.tsx';
 import { BulkDialog, type BulkRequest } from '../review/BulkDialog.tsx';
 import { DecisionCard } from '../review/DecisionCard.tsx';
 import { FindingFilters } from '../review/FindingFilters.tsx';
@@ -312,11 +313,7 @@ export function ViewerScreen({ jobId, assetId, findingId }: { jobId: string; ass
         <Box pos="relative" style={{ flex: 1, minHeight: 300, minWidth: 0 }} role="region" aria-label={asset ? `Image ${asset.originalName}` : 'Image'}>
           {loaded.s === 'loading' && <Loader aria-label="Loading image" />}
           {loaded.s === 'failed' && <Alert color="red" role="alert" title="This file cannot be shown">{loaded.message}</Alert>}
-          {loaded.s === 'document' && (
-            <Alert title={loaded.asset.originalName}>
-              {loaded.asset.mime} · {loaded.asset.size} bytes. Documents open in document review; there is no page view here yet.
-            </Alert>
-          )}
+          {loaded.s === 'document' && <DocumentPreview asset={loaded.asset} />}
           {loaded.s === 'image' && (
             <Suspense fallback={<Loader aria-label="Loading viewer" />}>
               <TileViewer
