@@ -119,7 +119,9 @@ export function registerReviewCommand(program: Command, standalone: Standalone):
         const result = await evaluateDocument(model, framework, { embeddings: o.embeddings });
         process.stdout.write(format === 'json' ? `${JSON.stringify(reviewJson(file, framework, result), null, 2)}\n` : reviewMarkdown(file, framework, result));
         for (const w of result.warnings) process.stderr.write(`chitti: note: ${w}\n`);
-        return model.unreadablePages.length > 0 ? EXIT.PARTIAL : EXIT.OK;
+        // Pages (or the whole document) could not be read: the review is incomplete, and scripts should know.
+        const textless = !model.blocks.some((b) => b.text.trim().length > 0);
+        return textless || model.unreadablePages.length > 0 ? EXIT.PARTIAL : EXIT.OK;
       }),
     );
 }

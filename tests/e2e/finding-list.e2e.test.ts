@@ -118,7 +118,7 @@ describe('findings list in Chromium', () => {
     expect(await row(2).getByRole('gridcell').allTextContents()).toEqual([
       '', expect.stringMatching(/^(crazing|patches|scratches)_100\.jpg$/), top.class.replace(/_/g, ' '), top.score.toFixed(2), 'proposed', expect.stringMatching(/^\d+×\d+$/), '—',
     ]);
-    await shot(page, '20-findings-list');
+    await shot(page, 'list-01-findings');
   });
 
   it('scrolls to the end, reading the pages on the way, and decides the last finding with a key', async () => {
@@ -131,7 +131,7 @@ describe('findings list in Chromium', () => {
     for (let i = 0; i < 8; i++) await page.mouse.wheel(0, 2000);
     await expect.poll(() => row(TOTAL + 1).getAttribute('data-finding-id'), { timeout: 10_000 }).not.toBeNull();
     expect(await grid().getByRole('row').count()).toBeLessThan(60);
-    await shot(page, '21-findings-list-end');
+    await shot(page, 'list-02-scrolled-to-end');
 
     // End makes the last row the active one; a accepts it.
     await grid().focus();
@@ -144,7 +144,7 @@ describe('findings list in Chromium', () => {
     const now = (await rpc<{ findings: F[] }>('findings.query', { jobId, status: 'accepted', limit: 10 })).findings;
     expect(now.map((f) => f.id)).toEqual([highest[0]!.id]);
     expect(now[0]!.decidedBy).toEqual(expect.any(String));
-    await shot(page, '22-findings-list-accepted');
+    await shot(page, 'list-03-accepted-by-key');
   });
 
   it('opens a finding in the viewer, selected and zoomed to; back, the list is where it was', async () => {
@@ -169,7 +169,7 @@ describe('findings list in Chromium', () => {
     expect(count).toBeGreaterThan(60);
     expect(await list.getByRole('listitem').count()).toBeLessThan(count);
     await page.waitForTimeout(600);
-    await shot(page, '23-viewer-from-findings-list');
+    await shot(page, 'list-04-viewer-on-finding');
 
     await page.goBack();
     await grid().waitFor();

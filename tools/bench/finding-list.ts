@@ -128,7 +128,9 @@ try {
   const body = page.locator('.chitti-fl-body');
   const box = (await body.boundingBox())!;
   const size = { width: Math.round(box.width), height: Math.round(box.height) };
-  const speeds = [20, 200];
+  // A wheel notch is about 100 px over ~8 frames (≈ 12 px/frame); a hard trackpad fling 60 px/frame and
+  // more; 200 px/frame (about 350 rows a second) is a worst case, every frame bringing in six new rows.
+  const speeds = [20, 60, 200];
   const before = new Map<number, Scroll>();
   const list = new Map<number, Scroll>();
   const held = new Map<number, Scroll>();

@@ -71,7 +71,7 @@ export async function evaluateDocument(model: DocumentModel, framework: Framewor
   // All queries of the framework are embedded in one batch rather than one call each.
   await index.prepareQueries(readings.flatMap((r) => [...r.facets.map((f) => f.query), ...(r.condition ? [r.condition] : [])]));
 
-  const lexicon = new FrameworkLexicon(readings);
+  const lexicon = new FrameworkLexicon(readings, framework.title);
   const assigned = assignFields(readings, facts.fields, lexicon);
   const mismatch = documentMismatch(framework, facts);
   const unfilled = isUnfilledForm(facts);

@@ -1,5 +1,5 @@
 import type { FactField } from './document-facts.ts';
-import { stem } from '../retrieval/tokenize.ts';
+import { stem, tokenize } from '../retrieval/tokenize.ts';
 import type { Facet, RequirementReading } from './requirement.ts';
 
 /**
@@ -9,7 +9,8 @@ import type { Facet, RequirementReading } from './requirement.ts';
  * of "Inspector named"), not evidence for "Inspector qualification", even
  * though both items mention inspectors. Words the framework uses in many items
  * ("inspection" in an inspection-report framework) say nothing about which
- * item a field belongs to and are not counted.
+ * item a field belongs to and are not counted, nor are the words of the
+ * framework's title ("vessel" in an API 510 framework).
  */
 
 /** Key words that do not say what a field is about on their own. */
@@ -25,14 +26,17 @@ export const BLANK_MATCH = 0.99;
 export class FrameworkLexicon {
   private readonly df = new Map<string, number>();
   private readonly items: number;
+  private readonly subject: Set<string>;
 
-  constructor(readings: readonly RequirementReading[]) {
+  /** `title`: the framework's title, whose words ("pressure vessel") are what every item is about. */
+  constructor(readings: readonly RequirementReading[], title = '') {
     this.items = readings.length;
+    this.subject = new Set(tokenize(title));
     for (const r of readings) for (const t of r.terms) this.df.set(t, (this.df.get(t) ?? 0) + 1);
   }
 
   common(term: string): boolean {
-    return this.items >= 4 && (this.df.get(term) ?? 0) / this.items >= COMMON_SHARE;
+    return this.subject.has(term) || (this.items >= 4 && (this.df.get(term) ?? 0) / this.items >= COMMON_SHARE);
   }
 
   /** Rarer in the framework weighs more; a word no item uses weighs most. */

@@ -1,5 +1,5 @@
 import { refineWithRetrieval } from './retrieval-layer.ts';
-import { ruleFindings } from './rules-layer.ts';
+import { missingAllOf, ruleFindings } from './rules-layer.ts';
 import type { EvaluatorLayer } from './types.ts';
 import { verdictFrom } from './verdict.ts';
 
@@ -14,7 +14,7 @@ export const ruleLayer: EvaluatorLayer = {
   async evaluate(_item, reading, ctx) {
     const findings = ruleFindings(reading, ctx.facts, ctx.rules);
     if (findings.every((f) => f.state === 'missing')) return null;
-    return verdictFrom(reading, findings, await ctx.applicability(reading), 'rule');
+    return verdictFrom(reading, findings, await ctx.applicability(reading), 'rule', missingAllOf(reading, ctx.facts));
   },
 };
 
@@ -22,9 +22,9 @@ export const retrievalLayer: EvaluatorLayer = {
   name: 'retrieval',
   async evaluate(_item, reading, ctx, before) {
     const prior = before.at(-1)?.facets ?? [];
-    const refined = await refineWithRetrieval(reading, prior, ctx.index, ctx.facts.tokensOf, ctx.rules);
+    const refined = await refineWithRetrieval(reading, prior, ctx.index, (p) => ctx.facts.tokensOf(p), ctx.rules);
     const unchanged = before.length > 0 && refined.every((f, i) => f === prior[i]);
     if (unchanged) return null;
-    return verdictFrom(reading, refined, await ctx.applicability(reading), 'retrieval');
+    return verdictFrom(reading, refined, await ctx.applicability(reading), 'retrieval', missingAllOf(reading, ctx.facts));
   },
 };

@@ -20,7 +20,7 @@ const VALUE_WINDOW = 160;
 /** Text before a hint searched for its value when nothing follows it. */
 const VALUE_BEFORE = 60;
 /** Text after a hint where its value must be. */
-const NAME_WINDOW = 40;
+const VALUE_AFTER = 40;
 /** Hints run over at most this much of one passage: bounded work whatever the pattern. */
 const MAX_SCAN = 4000;
 
@@ -68,7 +68,7 @@ function fromHints(facet: Facet, facts: DocumentFacts, isLabel: LabelTest): Face
       }
       const after = text.slice(m.index, m.index + m[0].length + VALUE_WINDOW);
       // A value follows its label closely ("Inspected By: Krushna"); further on it belongs to something else.
-      const rest = facet.valueKinds.length > 0 ? after.slice(m[0].length, m[0].length + NAME_WINDOW) : after.slice(m[0].length);
+      const rest = facet.valueKinds.length > 0 ? after.slice(m[0].length, m[0].length + VALUE_AFTER) : after.slice(m[0].length);
       // A field's value may be one word; in running text a name needs two ("Ask the inspector" is not one).
       const substantive = facet.valueKinds.length > 0 ? hasValueKinds(rest, facet.valueKinds, isLabel, /^\s*[:\-–]/.test(rest)) : words(rest).length >= 3;
       if (substantive) {
@@ -157,16 +157,16 @@ export function ruleFindings(reading: RequirementReading, facts: DocumentFacts, 
     if (!options.labelledOnly) {
       const byContent = detectContent(facet, facts);
       if (byContent) return byContent;
-      const byExample = fromExamples(facet, facts, options.isCommon, options.isLabelToken);
+      const byExample = fromExamples(facet, facts, (t) => options.isCommon(t), (t) => options.isLabelToken(t));
       if (byExample?.state === 'found' || (byExample && !byField && !byHint)) return byExample;
     }
     return byField ?? byHint ?? { facet, state: 'missing', strength: 0, evidence: [], note: '', source: 'rule' };
   });
 }
 
-/** all_of hints: every pattern must occur somewhere; the ones that do not are named. */
-export function missingAllOf(reading: RequirementReading, facts: DocumentFacts): RegExp[] {
+/** `all_of` hints: every pattern must occur somewhere in the document; returns those that do not (as written). */
+export function missingAllOf(reading: RequirementReading, facts: DocumentFacts): string[] {
   if (reading.allOf.length === 0) return [];
   const texts = facts.passages.map((p) => p.text.slice(0, MAX_SCAN));
-  return reading.allOf.filter((re) => !texts.some((t) => re.test(t)));
+  return reading.allOf.filter((re) => !texts.some((t) => re.test(t))).map((re) => re.source);
 }

@@ -67,14 +67,14 @@ export type LabelTest = (word: string) => boolean;
  * value (`single`) may be one word ("Binsr").
  */
 export function hasName(text: string, isLabel: LabelTest = () => false, single = false): boolean {
-  const tokens = text.match(/[\p{L}][\p{L}'’.\-]*|&/gu) ?? [];
+  const tokens = text.match(/[\p{L}][\p{L}'’.-]*|&/gu) ?? [];
   // Text written all in capitals ("OR PROVIDED AS AN ATTACHMENT") is shouting, not a list of names.
   const caps = tokens.filter((t) => t.length >= 2 && t === t.toUpperCase() && /\p{Lu}/u.test(t)).length;
   const shouting = caps >= 4 && caps / tokens.length >= 0.6;
   let run = 0;
   for (const t of tokens) {
     if (t === '&' || t.toLowerCase() === 'and') continue; // "Krushna & Mahesh": the connector does not break the name
-    const word = t.replace(/[.’'\-]+$/, '');
+    const word = t.replace(/[.’'-]+$/, '');
     const capital = /^\p{Lu}/u.test(word) && !(shouting && word === word.toUpperCase());
     if (capital && word.length >= 2 && !NOT_NAMES.has(word.toLowerCase()) && !isLabel(word)) {
       run++;

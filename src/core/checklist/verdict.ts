@@ -42,11 +42,23 @@ function collectEvidence(findings: readonly FacetFinding[], states: ReadonlyArra
 const mean = (xs: number[]) => (xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0);
 const round2 = (x: number) => Math.round(Math.max(0, Math.min(1, x)) * 100) / 100;
 
-export function verdictFrom(reading: RequirementReading, findings: FacetFinding[], applicability: Applicability, source: string): LayerVerdict {
+/**
+ * `missingRequired`: the item's `all_of` patterns that occur nowhere in the
+ * document; while any is missing the item is at most partial.
+ */
+export function verdictFrom(reading: RequirementReading, findings: FacetFinding[], applicability: Applicability, source: string, missingRequired: readonly string[] = []): LayerVerdict {
   const found = findings.filter((f) => f.state === 'found');
   const weak = findings.filter((f) => f.state === 'weak');
   const blank = findings.filter((f) => f.state === 'blank');
   const title = reading.item.title.replace(/\.$/, '');
+
+  if (found.length === findings.length && missingRequired.length > 0) {
+    return {
+      status: 'partial', confidence: round2(mean(found.map((f) => f.strength)) * 0.8), source, facets: findings,
+      evidence: collectEvidence(findings, ['found']),
+      feedback: `${sentence(`Found ${found.map((f) => f.note).filter(Boolean).join('; ') || title}`)} But the document never mentions ${missingRequired.map((p) => `/${p}/`).join(', ')}, which the framework requires.${guidanceOf(reading)}`,
+    };
+  }
 
   if (found.length === findings.length) {
     return {

@@ -80,8 +80,8 @@ async function createEmbedder(): Promise<SentenceEmbedder> {
   const [graph, vocabulary] = await Promise.all([loadGraph(tf, modelDir), readJson<Array<[string, number]>>(path.join(modelDir, 'vocab.json'))]);
   const { EmbeddingsModel } = await import('@energetic-ai/embeddings');
   // The package's model class is used only for its tokenizer; inference runs on our graph below.
-  const tokenizer: Tokenizer = new EmbeddingsModel({ vocabulary, model: graph as never }).tokenizer;
-  const dimensions = (graph.outputs[0]?.shape?.at(-1) as number | undefined) ?? 512;
+  const tokenizer: Tokenizer = new EmbeddingsModel({ vocabulary, model: graph }).tokenizer;
+  const dimensions = graph.outputs[0]?.shape?.at(-1) ?? 512;
 
   async function embedBatch(texts: readonly string[]): Promise<Float32Array[]> {
     const encoded = texts.map((t) => {
@@ -134,7 +134,7 @@ async function loadGraph(tf: typeof Tf, dir: string): Promise<Tf.GraphModel> {
           specs.push(...group.weights);
         }
         const all = Buffer.concat(shards);
-        return [specs, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer];
+        return [specs, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength)];
       }),
   };
   return tf.loadGraphModel(handler);

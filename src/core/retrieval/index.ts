@@ -36,11 +36,18 @@ const COSINE_CEIL = 0.7;
 
 const clamp01 = (x: number) => Math.max(0, Math.min(1, x));
 
+/** Words a sentence encoder can read: at least three words of letters. */
+const MIN_WORDS_TO_EMBED = 3;
+export function hasWords(p: Passage): boolean {
+  return (p.text.match(/\p{L}{2,}/gu) ?? []).length >= MIN_WORDS_TO_EMBED;
+}
+
 export class RetrievalIndex {
   readonly passages: Passage[];
   private readonly bm25: Bm25Index;
   private readonly embedder: SentenceEmbedder | null;
-  private vectors: Float32Array[] | null = null;
+  /** Per passage; null for passages with too few words to embed. */
+  private vectors: Array<Float32Array | null> | null = null;
   private readonly queryCache = new Map<string, Float32Array>();
 
   private constructor(passages: Passage[], embedder: SentenceEmbedder | null) {
@@ -56,7 +63,14 @@ export class RetrievalIndex {
 
   static async fromPassages(passages: Passage[], embedder: SentenceEmbedder | null = null): Promise<RetrievalIndex> {
     const index = new RetrievalIndex(passages, embedder);
-    if (embedder && passages.length > 0) index.vectors = await embedder.embed(passages.map((p) => p.searchText));
+    if (embedder) {
+      // Rows of numbers ("CML: 12; 0.639; 0.638; …") have no meaning for a sentence encoder and are most of a
+      // survey's passages: they are left to keywords, which keeps embedding time to the text that has some.
+      const worded = passages.filter(hasWords);
+      const vectors = worded.length > 0 ? await embedder.embed(worded.map((p) => p.searchText)) : [];
+      index.vectors = new Array<Float32Array | null>(passages.length).fill(null);
+      worded.forEach((p, i) => (index.vectors![p.index] = vectors[i]!));
+    }
     return index;
   }
 
@@ -102,7 +116,8 @@ export class RetrievalIndex {
       if (filter && !filter(passage)) continue;
       const lex = byIndex.get(passage.index);
       const bm25Relative = lex && best > 0 ? lex.score / best : 0;
-      const cos = queryVector && this.vectors ? cosine(queryVector, this.vectors[passage.index]!) : null;
+      const vector = this.vectors?.[passage.index] ?? null;
+      const cos = queryVector && vector ? cosine(queryVector, vector) : null;
       if (!lex && (cos === null || cos <= COSINE_FLOOR)) continue;
       const semantic = cos === null ? null : clamp01((cos - COSINE_FLOOR) / (COSINE_CEIL - COSINE_FLOOR));
       const score = semantic === null ? bm25Relative : LEXICAL_WEIGHT * bm25Relative + (1 - LEXICAL_WEIGHT) * semantic;

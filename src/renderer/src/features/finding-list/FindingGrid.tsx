@@ -146,12 +146,12 @@ export function FindingGrid(props: FindingGridProps) {
         <div role="row" aria-rowindex={1} className="chitti-fl-row chitti-fl-head">
           <div role="columnheader" aria-label="Ticked" />
           <div role="columnheader" aria-sort={sort === 'image' ? 'ascending' : undefined}>
-            <button type="button" onClick={() => onSort('image')} title="Image by image, in the job's order">Image{sort === 'image' && <span className="chitti-fl-sort" aria-hidden>↓</span>}</button>
+            <button type="button" onClick={() => onSort('image')} title="Image by image, in the job's order">Image{sort === 'image' && <span className="chitti-fl-sort" aria-hidden>▼</span>}</button>
           </div>
           <div role="columnheader">Class</div>
           <div role="columnheader" aria-sort={scoreSort} className="chitti-fl-num">
             <button type="button" onClick={() => onSort(sort === 'score-desc' ? 'score-asc' : 'score-desc')} title="Highest or lowest score first">
-              Score{scoreSort && <span className="chitti-fl-sort" aria-hidden>{scoreSort === 'descending' ? '↓' : '↑'}</span>}
+              Score{scoreSort && <span className="chitti-fl-sort" aria-hidden>{scoreSort === 'descending' ? '▼' : '▲'}</span>}
             </button>
           </div>
           <div role="columnheader">Status</div>
