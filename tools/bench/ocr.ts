@@ -126,17 +126,6 @@ function otsu(img: PageImage): PageImage {
   return { ...img, data: img.data.map((v) => (v > threshold ? 255 : 0)) };
 }
 
-async function upscale(img: PageImage, factor: number): Promise<PageImage> {
-  const width = Math.round(img.width * factor);
-  const height = Math.round(img.height * factor);
-  const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } })
-    .resize(width, height, { kernel: 'lanczos3' })
-    .greyscale()
-    .raw()
-    .toBuffer();
-  return { width, height, channels: 1, data: new Uint8Array(data), dpi: img.dpi * factor };
-}
-
 async function median(img: PageImage): Promise<PageImage> {
   const data = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 1 } }).median(3).greyscale().raw().toBuffer();
   return { ...img, data: new Uint8Array(data) };
@@ -153,22 +142,23 @@ const tess = (o: TesseractOptions) => () => createTesseractEngine(o);
 const paddle = (o: PaddleOptions) => () => createPaddleEngine(o);
 const ALL: Condition[] = ['clean-300', 'scan-300', 'clean-150', 'scan-150'];
 
+/** Each engine's defaults (tesseract: psm 3, LSTM, best-int model, overlapping duplicates dropped, pages under 300 dpi scaled up; PaddleOCR: detection at ≤ 1920 px, pages under 300 dpi scaled up), then one lever changed at a time. */
 const SETTINGS: Setting[] = [
-  { name: 'tesseract psm3 best-int', engine: tess({ psm: 3 }), on: ALL },
-  { name: 'tesseract psm3 keep overlaps', engine: tess({ psm: 3, dropOverlaps: false }), on: ['clean-300', 'scan-300'] },
-  { name: 'tesseract psm3 standard', engine: tess({ psm: 3, model: 'standard' }), on: ['clean-300'] },
-  { name: 'tesseract psm3 lstm+legacy', engine: tess({ psm: 3, engineMode: 'combined' }), on: ['clean-300'] },
+  { name: 'tesseract default', engine: tess({ psm: 3 }), on: ALL },
+  { name: 'tesseract keep overlaps', engine: tess({ psm: 3, dropOverlaps: false }), on: ['clean-300', 'scan-300'] },
+  { name: 'tesseract standard model', engine: tess({ psm: 3, model: 'standard' }), on: ['clean-300'] },
+  { name: 'tesseract lstm+legacy', engine: tess({ psm: 3, engineMode: 'combined' }), on: ['clean-300'] },
   { name: 'tesseract psm4', engine: tess({ psm: 4 }), on: ['clean-300'] },
   { name: 'tesseract psm6', engine: tess({ psm: 6 }), on: ['clean-300'] },
   { name: 'tesseract psm11', engine: tess({ psm: 11 }), on: ['clean-300', 'scan-300'] },
-  { name: 'tesseract psm3 + otsu', engine: tess({ psm: 3 }), prep: otsu, on: ['clean-300', 'scan-300'] },
-  { name: 'tesseract psm3 + deskew', engine: tess({ psm: 3, deskew: true }), on: ['scan-300', 'scan-150'] },
-  { name: 'tesseract psm3 + median3', engine: tess({ psm: 3 }), prep: median, on: ['scan-300'] },
-  { name: 'tesseract psm3 + 2x upscale', engine: tess({ psm: 3 }), prep: (i) => upscale(i, 2), on: ['clean-150', 'scan-150'] },
-  { name: 'paddle det1920', engine: paddle({ detMaxSide: 1920 }), on: ALL },
+  { name: 'tesseract + otsu', engine: tess({ psm: 3 }), prep: otsu, on: ['clean-300', 'scan-300'] },
+  { name: 'tesseract + deskew', engine: tess({ psm: 3, deskew: true }), on: ['scan-300', 'scan-150'] },
+  { name: 'tesseract + median3', engine: tess({ psm: 3 }), prep: median, on: ['scan-300'] },
+  { name: 'tesseract no upscale', engine: tess({ psm: 3, minDpi: 0 }), on: ['clean-150', 'scan-150'] },
+  { name: 'paddle default', engine: paddle({ detMaxSide: 1920 }), on: ALL },
   { name: 'paddle det960', engine: paddle({ detMaxSide: 960 }), on: ['clean-300'] },
   { name: 'paddle det2560', engine: paddle({ detMaxSide: 2560 }), on: ['clean-300'] },
-  { name: 'paddle det1920 + 2x upscale', engine: paddle({ detMaxSide: 1920 }), prep: (i) => upscale(i, 2), on: ['clean-150'] },
+  { name: 'paddle no upscale', engine: paddle({ detMaxSide: 1920, minDpi: 0 }), on: ['clean-150', 'scan-150'] },
 ];
 
 interface Row {

@@ -3,8 +3,7 @@ import { tokenize } from '../retrieval/tokenize.ts';
 import type { DocumentFacts } from './document-facts.ts';
 import type { Framework } from './framework.ts';
 import { absoluteMatch } from './retrieval-layer.ts';
-import { observations } from './content-detectors.ts';
-import { quantityCount } from './values.ts';
+import { measuredValues, observations } from './content-detectors.ts';
 
 /**
  * Whether an item applies at all, so that "not applicable" is proposed only
@@ -37,7 +36,8 @@ const MIN_QUANTITIES = 3;
 
 export async function conditionHolds(condition: string, index: RetrievalIndex, facts: DocumentFacts): Promise<boolean> {
   if (/\bmeasure(?:ments?|d|s)?\b|\breadings?\b/i.test(condition)) {
-    const quantities = facts.passages.reduce((n, p) => n + (p.kind === 'heading' ? 0 : quantityCount(p.text)), 0);
+    // The same reading of "a measurement" as the detectors': no dates, no percentages (scores and shares).
+    const quantities = facts.passages.reduce((n, p) => n + (p.kind === 'heading' ? 0 : measuredValues(p)), 0);
     return quantities >= MIN_QUANTITIES;
   }
   // "Where findings need action": there are findings (observed conditions or readings) to act on.

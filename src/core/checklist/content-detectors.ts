@@ -2,7 +2,7 @@ import type { Passage } from '../retrieval/passages.ts';
 import type { DocumentFacts } from './document-facts.ts';
 import { passageEvidence, type FacetFinding } from './facets.ts';
 import type { Facet } from './requirement.ts';
-import { hasDate, hasIdentifier, hasPlace, isPlaceholder as isPlaceholderValue, quantityCount } from './values.ts';
+import { hasDate, hasIdentifier, hasPlace, isPlaceholder, quantityCount } from './values.ts';
 
 /**
  * Some requirements are about what the body of a report does rather than
@@ -14,8 +14,11 @@ import { hasDate, hasIdentifier, hasPlace, isPlaceholder as isPlaceholderValue, 
  * statements of observed conditions, recommended actions. A detector runs for
  * a facet only when the facet's own words ask for what it detects.
  *
- * None of them fires on a form that was never filled in (almost all of its
- * fields blank): printed instructions are not findings.
+ * Detectors of what an inspection recorded (findings, readings, photos,
+ * recommendations) do not fire on a form that was never filled in (almost
+ * all of its fields blank): printed instructions are not findings. Text in
+ * sections of standard terms (disclaimers, limitations, responsibilities)
+ * is not read by any of them.
  */
 
 interface Detector {
@@ -50,7 +53,7 @@ const body = (facts: DocumentFacts) => facts.passages.filter((p) => (p.kind !== 
  * neither are percentages, which in reports are mostly scores and shares
  * ("Score 85.71%", "100% of the welds").
  */
-function measuredValues(p: Passage): number {
+export function measuredValues(p: Passage): number {
   if (p.kind === 'field' && p.field && hasDate(p.field.value)) return 0;
   return quantityCount(p.text.replace(/\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b/g, ' ').replace(/\b\d+(?:[.,]\d+)?\s*%/g, ' '));
 }
@@ -135,7 +138,7 @@ const QUALIFICATION = /\b(?:level|lvl\.?)\s*(?:I{1,3}|[123])\b|\b(?:certificat(?
 const PERSON = /\b(?:inspector|examiner|technician|operator|welder|surveyor|engineer|name)\b/i;
 
 function qualifications(facts: DocumentFacts): Passage[] {
-  return body(facts).filter((p) => p.kind !== 'heading' && QUALIFICATION.test(p.text) && PERSON.test(p.text) && !(p.kind === 'field' && p.field && isPlaceholderValue(p.field.value))).slice(0, 2);
+  return body(facts).filter((p) => p.kind !== 'heading' && QUALIFICATION.test(p.text) && PERSON.test(p.text) && !(p.kind === 'field' && p.field && isPlaceholder(p.field.value))).slice(0, 2);
 }
 
 /** Keys that hold the report's own data, not the identity of what was inspected. */

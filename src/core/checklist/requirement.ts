@@ -142,6 +142,8 @@ export function readRequirement(item: FrameworkItem): RequirementReading {
   // calibration"); a bare "and" inside a list ("internal and external") and "and/or" do not split.
   let pieces = splitTopLevel(body, /^(?:,\s*and\s+|\s+and\s+(?=(?:the|its|their|his|her|a|an|each|every|all|any|whether|where|are|is)\b))/i);
   // A piece with too little of its own ("are referenced") belongs to the one before.
+  // A part with fewer than two words of its own ("and are referenced", "The report states what was
+  // inspected") is not a separate thing to find: it joins its neighbour.
   const thin = (piece: string) => contentTerms(piece.replace(/\(.*?\)/g, '')).size < 2;
   const merged: string[] = [];
   for (const piece of pieces) {

@@ -119,7 +119,7 @@ function toReview(db: Db, r: ReviewRow): DocumentReview {
   const totals = db.prepare(`SELECT count(*) AS total, count(*) FILTER (WHERE decision != 'proposed') AS decided FROM checklist_results WHERE review_id = ?`)
     .get(r.id) as { total: number; decided: number };
   return {
-    id: r.id, jobId: r.job_id as JobId, assetId: r.asset_id as AssetId, taskId: r.task_id as TaskId, documentName: r.document_name,
+    id: r.id, jobId: r.job_id, assetId: r.asset_id, taskId: r.task_id, documentName: r.document_name,
     framework: { id: r.framework_id, version: r.framework_version, title: r.framework_title },
     status: r.status, errorCode: r.error_code, message: r.message, layers: JSON.parse(r.layers) as string[], warnings: JSON.parse(r.warnings) as string[], pageCount: r.page_count,
     summary, decided: totals.decided, total: totals.total, durationMs: r.duration_ms, createdAt: r.created_at,

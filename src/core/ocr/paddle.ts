@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { ChittiError } from '../app/errors.ts';
 import { disableOnnxRuntimeTelemetry } from '../inference/ort-environment.ts';
 import { firstMissing, resolveOcrAssets } from './assets.ts';
-import { checkPageImage, toGrey, toTextRun, type PixelBox } from './page-image.ts';
+import { atLeastDpi, checkPageImage, toGrey, toTextRun, type PixelBox } from './page-image.ts';
 import { cropLine, REC_HEIGHT, spanBox, type LineCrop } from './paddle/crop.ts';
 import { ctcClasses, ctcDecode, type DecodedChar } from './paddle/ctc.ts';
 import { dbBoxes, type DbOptions } from './paddle/db-postprocess.ts';
@@ -21,6 +21,8 @@ export interface PaddleOptions {
   /** Lines read with a lower mean probability are dropped (PaddleOCR's drop_score). */
   dropScore?: number;
   db?: Partial<DbOptions>;
+  /** Pages below this resolution are scaled up to it first (0: never); the recogniser drops spaces and confuses letters on 150 dpi crops. */
+  minDpi?: number;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface PaddleOptions {
  * width, so padding short lines to the longest in a batch costs more than the
  * batch saves (measured: 3.2 against 4.8 CPU seconds for a page, batch 1 and 8).
  */
-export const PADDLE_DEFAULTS = { detMaxSide: 1920, threads: 2, recBatch: 1, dropScore: 0.5 } as const;
+export const PADDLE_DEFAULTS = { detMaxSide: 1920, threads: 2, recBatch: 1, dropScore: 0.5, minDpi: 300 } as const;
 
 /** ImageNet mean and std, as the PP-OCR detector was trained. */
 const MEAN = [0.485, 0.456, 0.406];
@@ -132,12 +134,13 @@ function lineWords(line: ReadLine): Array<{ text: string; box: PixelBox; conf: n
   let current: DecodedChar[] = [];
   const flush = () => {
     if (current.length === 0) return;
-    const text = current.map((c) => c.char).join('');
+    // NFKC: the Chinese+Latin dictionary has full-width punctuation (！，：) that means the ASCII one in a Latin line.
+    const text = current.map((c) => c.char).join('').normalize('NFKC').trim();
     // A character is read about one step after its left edge: half a step of margin each side.
     const u0 = Math.max(0, (current[0]!.step - 0.5) * stepWidth) * toRect;
     const u1 = Math.min(crop.width, (current.at(-1)!.step + 1.5) * stepWidth) * toRect;
     const conf = current.reduce((s, c) => s + c.prob, 0) / current.length;
-    words.push({ text, box: spanBox(crop.rect, u0, u1), conf });
+    if (text) words.push({ text, box: spanBox(crop.rect, u0, u1), conf });
     current = [];
   };
   for (const c of line.chars) {
@@ -157,16 +160,17 @@ export function createPaddleEngine(options: PaddleOptions = {}): OcrEngine {
 
   async function run(image: PageImage): Promise<OcrResult> {
     checkPageImage(image);
-    const grey = toGrey(image);
     models ??= loadModels(opts.threads);
     const m = await models.catch((e: unknown) => {
       models = null;
       throw e;
     });
     try {
-      const { prob, dw, dh, sx, sy } = await detect(m, grey, image.width, image.height, opts.detMaxSide);
+      const page = await atLeastDpi({ grey: toGrey(image), width: image.width, height: image.height, dpi: image.dpi }, opts.minDpi);
+      const { grey, width, height } = page;
+      const { prob, dw, dh, sx, sy } = await detect(m, grey, width, height, opts.detMaxSide);
       const rects = dbBoxes(prob, dw, dh, opts.db).map((r) => ({ ...r, cx: r.cx * sx, cy: r.cy * sy, w: r.w * sx, h: r.h * sy }));
-      const crops = rects.map((r) => cropLine(grey, image.width, image.height, r));
+      const crops = rects.map((r) => cropLine(grey, width, height, r));
       const lines = (await recognizeLines(m, crops, opts.recBatch)).filter((l) => l.chars.length > 0 && l.confidence >= opts.dropScore);
       // Reading order: top to bottom, then left to right.
       lines.sort((a, b) => a.crop.rect.cy - a.crop.rect.h / 2 - (b.crop.rect.cy - b.crop.rect.h / 2) || a.crop.rect.cx - b.crop.rect.cx);
@@ -174,7 +178,7 @@ export function createPaddleEngine(options: PaddleOptions = {}): OcrEngine {
       let confSum = 0;
       for (const line of lines) {
         for (const w of lineWords(line)) {
-          runs.push(toTextRun(w.text, w.box, line.crop.rect.h, image.dpi));
+          runs.push(toTextRun(w.text, w.box, line.crop.rect.h, page.dpi));
           confSum += w.conf;
         }
       }

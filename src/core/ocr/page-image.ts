@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { ChittiError } from '../app/errors.ts';
 import type { BBox, TextRun } from '../parse/types.ts';
 import type { PageImage } from './types.ts';
@@ -63,4 +64,33 @@ export function toTextRun(text: string, box: PixelBox, lineHeightPx: number, dpi
   const r = (v: number) => Math.round(v * k * 100) / 100;
   const bbox: BBox = [r(box[0]), r(box[1]), r(box[2]), r(box[3])];
   return { text, bbox, fontSize: r(lineHeightPx), bold: false, italic: false };
+}
+
+/** A grey page at a given resolution. */
+export interface GreyPage {
+  grey: Uint8Array;
+  width: number;
+  height: number;
+  dpi: number;
+}
+
+/**
+ * Scales a page rendered or scanned below `minDpi` up to it (Lanczos), within
+ * MAX_OCR_PIXELS. Both engines read small text better from the sharper
+ * upscaled page than from their own interpolation: at 150 dpi, CER went from
+ * 1.6 % to 1.4 % (tesseract) and from 4.8 % to 0.7 % (PaddleOCR) in
+ * tools/bench/ocr.ts. Boxes stay right because the returned dpi is the new one.
+ */
+export async function atLeastDpi(page: GreyPage, minDpi: number): Promise<GreyPage> {
+  if (!(page.dpi < minDpi)) return page;
+  const factor = Math.min(minDpi / page.dpi, Math.sqrt(MAX_OCR_PIXELS / (page.width * page.height)));
+  const width = Math.round(page.width * factor);
+  const height = Math.round(page.height * factor);
+  if (width <= page.width || height <= page.height) return page;
+  const grey = await sharp(page.grey, { raw: { width: page.width, height: page.height, channels: 1 } })
+    .resize(width, height, { kernel: 'lanczos3', fit: 'fill' })
+    .greyscale()
+    .raw()
+    .toBuffer();
+  return { grey: new Uint8Array(grey.buffer, grey.byteOffset, grey.byteLength), width, height, dpi: page.dpi * (width / page.width) };
 }

@@ -2,7 +2,7 @@ import type { Worker as ThreadWorker } from 'node:worker_threads';
 import Tesseract from 'tesseract.js';
 import { ChittiError } from '../app/errors.ts';
 import { firstMissing, resolveOcrAssets } from './assets.ts';
-import { checkPageImage, toGrey, toPgm, toTextRun, type PixelBox } from './page-image.ts';
+import { atLeastDpi, checkPageImage, toGrey, toPgm, toTextRun, type PixelBox } from './page-image.ts';
 import type { OcrEngine, OcrResult, PageImage } from './types.ts';
 
 export interface TesseractOptions {
@@ -25,9 +25,11 @@ export interface TesseractOptions {
    * of two text lines.
    */
   dropOverlaps?: boolean;
+  /** Pages below this resolution are scaled up to it first (0: never). */
+  minDpi?: number;
 }
 
-export const TESSERACT_DEFAULTS: Required<TesseractOptions> = { psm: 3, model: 'best-int', deskew: false, recycleAfter: 100, dropOverlaps: true, engineMode: 'lstm' };
+export const TESSERACT_DEFAULTS: Required<TesseractOptions> = { psm: 3, model: 'best-int', deskew: false, recycleAfter: 100, dropOverlaps: true, engineMode: 'lstm', minDpi: 300 };
 
 type TessWorker = Tesseract.Worker & { worker?: ThreadWorker | null };
 
@@ -161,7 +163,10 @@ export function createTesseractEngine(options: TesseractOptions = {}): OcrEngine
 
   async function run(image: PageImage): Promise<OcrResult> {
     checkPageImage(image);
-    const pgm = toPgm(toGrey(image), image.width, image.height);
+    const page = await atLeastDpi({ grey: toGrey(image), width: image.width, height: image.height, dpi: image.dpi }, opts.minDpi).catch((e: unknown) => {
+      throw failed(`the page image could not be scaled (${reason(e)})`, e);
+    });
+    const pgm = toPgm(page.grey, page.width, page.height);
     if (pages >= opts.recycleAfter) await retire();
     worker ??= startWorker(langPath, combined);
     const w = await worker.catch((e: unknown) => {
@@ -174,7 +179,7 @@ export function createTesseractEngine(options: TesseractOptions = {}): OcrEngine
       const { data } = await Promise.race([
         w.recognize(Buffer.from(pgm.buffer, pgm.byteOffset, pgm.byteLength), {
           tessedit_pageseg_mode: String(opts.psm),
-          user_defined_dpi: String(Math.round(image.dpi)),
+          user_defined_dpi: String(Math.round(page.dpi)),
           ...(opts.deskew ? { rotateAuto: true } : {}),
         } as Partial<Tesseract.RecognizeOptions>, { text: false, tsv: true }),
         death.promise,
@@ -182,7 +187,7 @@ export function createTesseractEngine(options: TesseractOptions = {}): OcrEngine
       const radians = data.rotateRadians ?? 0;
       const read = parseTsv(data.tsv ?? '');
       const words = opts.dropOverlaps ? dropOverlapping(read) : read;
-      const runs = words.map((wd) => toTextRun(wd.text, unrotateBox(wd.box, radians, image.width, image.height), wd.lineHeight, image.dpi));
+      const runs = words.map((wd) => toTextRun(wd.text, unrotateBox(wd.box, radians, page.width, page.height), wd.lineHeight, page.dpi));
       const confidence = words.length > 0 ? words.reduce((s, wd) => s + wd.conf, 0) / words.length : 0;
       return { runs, confidence };
     } catch (e) {
