@@ -74,6 +74,8 @@ export interface CoreOptions {
   };
   /** Test-only fault injection: pause before each image a detect task analyses. */
   detectDelayMs?: number;
+  /** The built-in checklist frameworks (default: the repository's resources/checklists; the packaged app passes its resources folder). */
+  builtinChecklistsDir?: string;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 ** 3;
@@ -162,7 +164,10 @@ export async function createCore(ports: CorePorts, options: CoreOptions = {}): P
   const ocr = createOcrEngine();
   const parser = createDocumentParser({ workers: ports.workers, logger }, { ocr });
   const documents = new DocumentService({ db, write, store, parser, structure: buildDocumentModel, modelVersion: `${PARSER_VERSION}/${STRUCTURE_VERSION}` });
-  const checklists = new ChecklistRegistry({ userDir: path.join(dataDir, CHECKLISTS_DIR_NAME) });
+  const checklists = new ChecklistRegistry({
+    userDir: path.join(dataDir, CHECKLISTS_DIR_NAME),
+    ...(options.builtinChecklistsDir ? { builtinDir: options.builtinChecklistsDir } : {}),
+  });
 
   const runner = new TaskRunner({
     db, write, logger, concurrency,

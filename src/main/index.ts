@@ -24,6 +24,8 @@ const PRELOAD = path.join(here, '../preload/index.cjs');
 const RENDERER_HTML = path.join(here, '../renderer/index.html');
 /** Built-in models: <resources>/models when packaged (electron-builder.yml extraResources), the repository's models/ in dev. */
 const BUILT_IN_MODELS = app.isPackaged ? path.join(process.resourcesPath, 'models') : path.join(here, '../../models');
+/** Built-in checklist frameworks: <resources>/checklists when packaged, the repository's resources/checklists in dev. */
+const BUILT_IN_CHECKLISTS = app.isPackaged ? path.join(process.resourcesPath, 'checklists') : path.join(here, '../../resources/checklists');
 const WORKER_FILES: Record<WorkerEntry, string> = {
   ingest: path.join(here, 'ingest-worker.js'),
   inference: path.join(here, 'inference-worker.js'),
@@ -123,6 +125,7 @@ async function start(): Promise<void> {
         { dir: BUILT_IN_MODELS, origin: 'built-in' },
         { dir: path.join(ports.dataDir, 'models'), origin: 'user' },
       ],
+      builtinChecklistsDir: BUILT_IN_CHECKLISTS,
     });
   } catch (e) {
     const message = e instanceof ChittiError ? e.message : 'Chitti could not open its database.';
