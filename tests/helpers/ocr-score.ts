@@ -8,10 +8,12 @@
  * it: each OCR word goes to the text-layer line its centre falls in, the
  * words of a line are put left to right, and the line's text is compared with
  * the text layer's by Levenshtein distance. CER = the sum of those distances
- * over the text layer's characters (after normalisation). OCR words that fall
- * in no text-layer line (text inside logos and photos, which the text layer
- * does not have, or noise read as text) are not in the CER; they are counted
- * apart as "extra" characters so that an engine that invents text is seen.
+ * over the text layer's characters (after normalisation); WER is the same
+ * over words (one wrong character makes a wrong word, which is what keyword
+ * search and checklist rules see). OCR words that fall in no text-layer line
+ * (text inside logos and photos, which the text layer does not have, or noise
+ * read as text) are not in the CER; they are counted apart as "extra"
+ * characters so that an engine that invents text is seen.
  * Placing words by their boxes also checks the boxes: a word whose box is
  * wrong lands in the wrong line and counts as an error twice.
  */
@@ -69,10 +71,10 @@ export function normalise(s: string): string {
     .trim();
 }
 
-/** Levenshtein distance over code points. */
-export function levenshtein(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
+/** Levenshtein distance over code points, or over words when given arrays. */
+export function levenshtein(a: string | string[], b: string | string[]): number {
+  const x = typeof a === 'string' ? [...a] : a;
+  const y = typeof b === 'string' ? [...b] : b;
   if (x.length === 0) return y.length;
   if (y.length === 0) return x.length;
   let prev = new Uint32Array(y.length + 1).map((_, j) => j);
@@ -92,12 +94,15 @@ export interface PageScore {
   truthChars: number;
   /** Edit operations to turn the OCR text of each line into the text layer's. */
   errors: number;
+  /** Words of the text layer, and word edits (the same alignment over words: a word is right only if every character is). */
+  truthWords: number;
+  wordErrors: number;
   /** Characters of OCR words outside every text-layer line. */
   extraChars: number;
   /** For OCR words equal to a text-layer word of their line: distance between the two boxes' centres, in points. */
   boxOffsets: number[];
   /** Per line: truth and OCR text, for reading the errors. */
-  lines: Array<{ truth: string; ocr: string; errors: number }>;
+  lines: Array<{ truth: string; ocr: string; errors: number; words: number; wordErrors: number }>;
 }
 
 /** `map` moves an OCR box centre into the text layer's frame (the benchmark undoes the skew it added); identity by default. */
@@ -135,11 +140,14 @@ export function scorePage(truth: TruthLine[], runs: TextRun[], map: (x: number, 
       const t = l.words[i]!.box;
       boxOffsets.push(Math.hypot((t[0] + t[2]) / 2 - w.cx, (t[1] + t[3]) / 2 - w.cy));
     }
-    return { truth: l.norm, ocr, errors: levenshtein(l.norm, ocr) };
+    const words = (t: string) => t.split(' ').filter(Boolean);
+    return { truth: l.norm, ocr, errors: levenshtein(l.norm, ocr), words: words(l.norm).length, wordErrors: levenshtein(words(l.norm), words(ocr)) };
   });
   return {
     truthChars: scored.reduce((s, l) => s + [...l.truth].length, 0),
     errors: scored.reduce((s, l) => s + l.errors, 0),
+    truthWords: scored.reduce((s, l) => s + l.words, 0),
+    wordErrors: scored.reduce((s, l) => s + l.wordErrors, 0),
     extraChars,
     boxOffsets,
     lines: scored,

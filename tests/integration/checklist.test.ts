@@ -19,9 +19,43 @@ import { REPO, SHARED_DATA, runCli, tempDir } from '../helpers/workspace.ts';
 const SHARED_CHECKLISTS = path.resolve(REPO, '../shared/checklists');
 const REPORTS = path.join(SHARED_DATA, 'reports');
 const LABELS = path.join(REPO, 'tests/fixtures/checklist-labels/inspection-report-core.json');
+/** Synthetic reports labelled before they were ever evaluated and never used to tune the rules. */
+const HELD_OUT_LABELS = path.join(REPO, 'tests/fixtures/checklist-labels/inspection-report-core-heldout.json');
+const HELD_OUT_DOCUMENTS = path.join(REPO, 'tests/fixtures/documents');
 
-/** Agreement with the labelled reports the evaluation must keep (measured: see the test's output). */
-const AGREEMENT_FLOOR = 0.8;
+/**
+ * Agreement the evaluation must keep (see docs/adr/0014-checklist-evaluation.md).
+ * On the real reports, which the rules were tuned on: 156/162 = 0.963 measured,
+ * floor 2 items below. On the held-out synthetic reports: 28/54 = 0.519
+ * measured, floor 1 item below. The gap between the two is the estimate of how
+ * much of the tuning-set figure is fitted to those reports.
+ */
+const AGREEMENT_FLOOR = 0.95;
+const HELD_OUT_FLOOR = 0.5;
+
+interface LabelFile {
+  framework: { id: string; version: string };
+  reports: Array<{ file: string; labels: Record<string, { status: string; why: string }> }>;
+}
+
+/** Agreement of the evaluator with one label file: items agreed, items in all, and a line per report and miss. */
+async function agreement(labels: LabelFile, dir: string, core: Framework): Promise<{ agreed: number; total: number; lines: string[] }> {
+  let agreed = 0;
+  let total = 0;
+  const lines: string[] = [];
+  for (const report of labels.reports) {
+    expect(Object.keys(report.labels).sort()).toEqual(core.items.map((i) => i.id).sort());
+    const m = buildDocumentModel(await parseDocument(new Uint8Array(await readFile(path.join(dir, report.file)))));
+    // Keyword retrieval: the benchmark measures the embedding layer separately (tools/bench/checklist.ts).
+    const result = await evaluateDocument(m, core, { embeddings: false });
+    const misses = result.items.filter((i) => i.status !== report.labels[i.id]!.status);
+    agreed += result.items.length - misses.length;
+    total += result.items.length;
+    lines.push(`${report.file}: ${result.items.length - misses.length}/${result.items.length}`);
+    for (const miss of misses) lines.push(`  ${miss.id}: labelled ${report.labels[miss.id]!.status} (${report.labels[miss.id]!.why}), proposed ${miss.status} by ${miss.source}: ${miss.feedback}`);
+  }
+  return { agreed, total, lines };
+}
 
 async function invalidFrameworkError(yaml: string, name = 'broken.yaml'): Promise<ChittiError> {
   try {
@@ -303,31 +337,23 @@ describe('evaluation', () => {
     expect(result.items[1]!.evidence.length).toBeLessThanOrEqual(1);
   });
 
-  it('agrees with the human labels of real reports', { timeout: 300_000 }, async () => {
-    const labels = JSON.parse(await readFile(LABELS, 'utf8')) as {
-      framework: { id: string; version: string };
-      reports: Array<{ file: string; labels: Record<string, { status: string; page: number; why: string }> }>;
-    };
+  it('agrees with the human labels of real reports, and of held-out reports it was not tuned on', { timeout: 300_000 }, async () => {
     const core = parseFramework(await readFile(path.join(SHARED_CHECKLISTS, 'inspection-report-core.yaml'), 'utf8'), 'inspection-report-core.yaml');
-    expect({ id: core.id, version: core.version }).toEqual({ id: labels.framework.id, version: labels.framework.version });
+    const labels = JSON.parse(await readFile(LABELS, 'utf8')) as LabelFile;
+    const heldOutLabels = JSON.parse(await readFile(HELD_OUT_LABELS, 'utf8')) as LabelFile;
+    for (const l of [labels, heldOutLabels]) expect({ id: core.id, version: core.version }).toEqual({ id: l.framework.id, version: l.framework.version });
     expect(labels.reports.length).toBeGreaterThanOrEqual(6);
-    let agreed = 0;
-    let total = 0;
-    const lines: string[] = [];
-    for (const report of labels.reports) {
-      expect(Object.keys(report.labels).sort()).toEqual(core.items.map((i) => i.id).sort());
-      const m = buildDocumentModel(await parseDocument(new Uint8Array(await readFile(path.join(REPORTS, report.file)))));
-      // Keyword retrieval: the benchmark measures the embedding layer separately (tools/bench/checklist.ts).
-      const result = await evaluateDocument(m, core, { embeddings: false });
-      const misses = result.items.filter((i) => i.status !== report.labels[i.id]!.status);
-      agreed += result.items.length - misses.length;
-      total += result.items.length;
-      lines.push(`${report.file}: ${result.items.length - misses.length}/${result.items.length}`);
-      for (const miss of misses) lines.push(`  ${miss.id}: labelled ${report.labels[miss.id]!.status} (${report.labels[miss.id]!.why}), proposed ${miss.status} by ${miss.source}: ${miss.feedback}`);
-    }
-    const agreement = agreed / total;
-    console.log(`Agreement with the labels: ${agreed}/${total} = ${agreement.toFixed(3)}\n${lines.join('\n')}`);
-    expect(agreement).toBeGreaterThanOrEqual(AGREEMENT_FLOOR);
+    expect(heldOutLabels.reports.length).toBeGreaterThanOrEqual(3);
+
+    const tuned = await agreement(labels, REPORTS, core);
+    const heldOut = await agreement(heldOutLabels, HELD_OUT_DOCUMENTS, core);
+    const figure = (a: { agreed: number; total: number }) => `${a.agreed}/${a.total} = ${(a.agreed / a.total).toFixed(3)}`;
+    console.log([
+      `Agreement with the labels of the real reports (the tuning set): ${figure(tuned)}`, ...tuned.lines,
+      `Agreement with the labels of the held-out synthetic reports: ${figure(heldOut)}`, ...heldOut.lines,
+    ].join('\n'));
+    expect(tuned.agreed / tuned.total).toBeGreaterThanOrEqual(AGREEMENT_FLOOR);
+    expect(heldOut.agreed / heldOut.total).toBeGreaterThanOrEqual(HELD_OUT_FLOOR);
   });
 });
 

@@ -9,6 +9,7 @@ import { reportCsv, CSV_COLUMNS } from '../../src/core/report/formats.ts';
 import type { ReportData } from '../../src/core/report/report-data.ts';
 import type { Finding } from '../../src/shared/contract/index.ts';
 import { DETECTOR_ID, neuImage, testModelsDir } from '../helpers/models.ts';
+import { B_B_ATTRIBUTES, certificateInP12, pdfSignature, printCms, signedAttributeOids, signingCertificateV2Hash } from '../helpers/pades.ts';
 import { selfSignedP12 } from '../helpers/p12.ts';
 import { radiographTiff } from '../helpers/radiograph.ts';
 import { PASSPHRASE, REPO, ok, openTestCore, runCli, taskFinished, tempDir } from '../helpers/workspace.ts';
@@ -313,6 +314,11 @@ describe('the inspection report of a reviewed job', () => {
     expect(sig).toContain('Total document signed');
     expect(sig).toContain('Signature Validation: Signature is Valid.');
     expect(pdftotext(file)).toContain('This PDF is digitally signed by Asha Menon (Level II RT)');
+    // PAdES-B-B: signed content-type, message-digest and signing-certificate-v2 with the certificate's SHA-256; no signing time.
+    const cms = printCms(pdfSignature(r.result.body).cms);
+    expect(signedAttributeOids(cms)).toEqual([B_B_ATTRIBUTES.contentType, B_B_ATTRIBUTES.messageDigest, B_B_ATTRIBUTES.signingCertificateV2]);
+    expect(signingCertificateV2Hash(cms)).toBe(sha256(certificateInP12(p12, P12_PASS)).toUpperCase());
+    expect(cms).not.toContain('signingTime');
     await pagesOf(file, 'signed');
 
     // One changed byte and the signature no longer holds.

@@ -156,7 +156,7 @@ const SETTINGS: Setting[] = [
   { name: 'tesseract + median3', engine: tess({ psm: 3 }), prep: median, on: ['scan-300'] },
   { name: 'tesseract no upscale', engine: tess({ psm: 3, minDpi: 0 }), on: ['clean-150', 'scan-150'] },
   { name: 'paddle default', engine: paddle({ detMaxSide: 1920 }), on: ALL },
-  { name: 'paddle det960', engine: paddle({ detMaxSide: 960 }), on: ['clean-300'] },
+  { name: 'paddle det960', engine: paddle({ detMaxSide: 960 }), on: ALL },
   { name: 'paddle det2560', engine: paddle({ detMaxSide: 2560 }), on: ['clean-300'] },
   { name: 'paddle no upscale', engine: paddle({ detMaxSide: 1920, minDpi: 0 }), on: ['clean-150', 'scan-150'] },
 ];
@@ -165,6 +165,7 @@ interface Row {
   setting: string;
   condition: Condition;
   cer: number;
+  wer: number;
   worstPage: string;
   worstCer: number;
   extraChars: number;
@@ -218,6 +219,8 @@ async function measure(setting: Setting, condition: Condition, pages: Page[]): P
     let cpuUs = 0;
     let errors = 0;
     let chars = 0;
+    let wordErrors = 0;
+    let words = 0;
     let extra = 0;
     let conf = 0;
     const offsets: number[] = [];
@@ -233,6 +236,8 @@ async function measure(setting: Setting, condition: Condition, pages: Page[]): P
       const score: PageScore = scorePage(p.truth, r.runs, condition.startsWith('scan') ? unskew(p.pageW, p.pageH) : undefined);
       errors += score.errors;
       chars += score.truthChars;
+      wordErrors += score.wordErrors;
+      words += score.truthWords;
       extra += score.extraChars;
       conf += r.confidence;
       offsets.push(...score.boxOffsets);
@@ -243,6 +248,7 @@ async function measure(setting: Setting, condition: Condition, pages: Page[]): P
       setting: setting.name,
       condition,
       cer: errors / chars,
+      wer: wordErrors / words,
       worstPage: worst.page,
       worstCer: worst.cer,
       extraChars: extra,
@@ -274,7 +280,7 @@ for (const s of settings) {
     const r = await measure(s, c, pages);
     rows.push(r);
     console.log(
-      `${r.setting.padEnd(30)} ${c.padEnd(9)} CER ${(r.cer * 100).toFixed(2).padStart(6)}%  worst ${r.worstPage} ${(r.worstCer * 100).toFixed(1)}%  ` +
+      `${r.setting.padEnd(24)} ${c.padEnd(9)} CER ${(r.cer * 100).toFixed(2).padStart(5)}%  WER ${(r.wer * 100).toFixed(1).padStart(4)}%  worst ${r.worstPage} ${(r.worstCer * 100).toFixed(1)}%  ` +
       `extra ${String(r.extraChars).padStart(4)}  box Δ p50 ${r.boxMedianPt.toFixed(2)} p95 ${r.boxP95Pt.toFixed(2)} pt  conf ${r.confidence.toFixed(3)}  ` +
       `${r.cpuSecondsPerPage.toFixed(2)} CPU s/page = ${r.pagesPerMinute2Cores.toFixed(1)} pages/min on 2 cores  (wall ${r.wallPagesPerMinute.toFixed(1)} pages/min, load ${loadavg()[0]!.toFixed(1)})`,
     );

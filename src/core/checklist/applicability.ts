@@ -3,7 +3,7 @@ import { tokenize } from '../retrieval/tokenize.ts';
 import type { DocumentFacts } from './document-facts.ts';
 import type { Framework } from './framework.ts';
 import { absoluteMatch } from './retrieval-layer.ts';
-import { measuredValues, observations } from './content-detectors.ts';
+import { measuredValues, observations, passedOverall } from './content-detectors.ts';
 
 /**
  * Whether an item applies at all, so that "not applicable" is proposed only
@@ -40,8 +40,11 @@ export async function conditionHolds(condition: string, index: RetrievalIndex, f
     const quantities = facts.passages.reduce((n, p) => n + (p.kind === 'heading' ? 0 : measuredValues(p)), 0);
     return quantities >= MIN_QUANTITIES;
   }
-  // "Where findings need action": there are findings (observed conditions or readings) to act on.
-  if (/\b(?:findings?|defects?|deficienc\w*|observations?)\b/i.test(condition)) return observations(facts).length > 0;
+  // "Where findings need action": there are findings (observed conditions or readings) to act on, and
+  // the report did not pass them (an overall pass says what was found is acceptable as it is).
+  if (/\b(?:findings?|defects?|deficienc\w*|observations?)\b/i.test(condition)) {
+    return observations(facts).length > 0 && !(/\baction\b/i.test(condition) && passedOverall(facts));
+  }
   const hits = await index.search(condition, 3);
   return hits.some((h) => absoluteMatch(h) >= CONDITION_MATCH);
 }

@@ -2,7 +2,12 @@ import type { Passage } from '../retrieval/passages.ts';
 import type { DocumentFacts } from './document-facts.ts';
 import { passageEvidence, type FacetFinding } from './facets.ts';
 import type { Facet } from './requirement.ts';
+import { statedCriteria, namedRatings } from './criteria-detectors.ts';
+import { body, isStandardTerms } from './passage-filters.ts';
+import { calibrationMentions, calibrations, overallScores, titledKinds, typedSignOffs } from './record-detectors.ts';
 import { hasDate, hasIdentifier, hasPlace, isPlaceholder, quantityCount } from './values.ts';
+
+export { isStandardTerms };
 
 /**
  * Some requirements are about what the body of a report does rather than
@@ -29,6 +34,14 @@ interface Detector {
   /** Words in a facet that call for this detector. */
   trigger: RegExp;
   detect(facts: DocumentFacts): Passage[];
+  /**
+   * Whether the detector knows every way the subject is shown, so that finding
+   * nothing means something (default true). A title naming the kind of
+   * inspection is one way among many of stating it.
+   */
+  exhaustive?: boolean;
+  /** Passages that show the subject only in part (spoken of, not recorded): the facet is weak, not missing. */
+  partly?(facts: DocumentFacts): Passage[];
 }
 
 /** Measured values needed before a document "measures" its findings. */
@@ -41,12 +54,6 @@ const MIN_OBSERVATIONS = 2;
 const UNFILLED_FORM_SHARE = 0.8;
 const MIN_FORM_FIELDS = 8;
 
-/** Sections of standard terms: what they say is the same in every report and records nothing about this one. */
-const STANDARD_TERMS = /\b(?:responsibilit\w*|limitations?|disclaimer|notice|terms|conditions\s+of\s+service|legal|important)\b/i;
-
-export const isStandardTerms = (p: Passage) => p.section !== undefined && STANDARD_TERMS.test(p.section);
-
-const body = (facts: DocumentFacts) => facts.passages.filter((p) => (p.kind !== 'heading' || !p.empty) && !isStandardTerms(p));
 
 /**
  * Quantities in a passage. Dates are not measurements (27.09.2022), and
@@ -170,12 +177,31 @@ function conclusions(facts: DocumentFacts): Passage[] {
   return body(facts).filter((p) => p.kind !== 'table-row' && RESULT_WORDS.test(p.text) && (CONCLUSION_CONTEXT.test(p.text) || (p.section !== undefined && CONCLUSION_CONTEXT.test(p.section)))).slice(0, 2);
 }
 
+const PASS_WORDS = /\b(?:passed|pass|accepted|acceptable|satisfactory|conforms?|conforming|compliant|fit\s+for\s+(?:continued\s+)?service)\b/i;
+const FAIL_WORDS = /\b(?:failed|fail|rejected|reject|unsatisfactory|unacceptable|not\s+acceptable|non-?conform\w*|(?:does|do)\s+not\s+conform|not\s+fit)\b/i;
+
+/**
+ * The report's overall result is a pass ("OVERALL INSPECTION CONCLUSION
+ * PASSED"): the inspector judged what was found acceptable, so nothing found
+ * calls for action. A conclusion that also fails or rejects something (or a
+ * printed "Pass / Fail" choice) is not a pass.
+ */
+export function passedOverall(facts: DocumentFacts): boolean {
+  // Definitions ("A Defect is defined as any non-conformance") and instructions are no result.
+  const stated = body(facts).filter((p) => p.kind !== 'table-row' && RESULT_WORDS.test(p.text) && !NORMATIVE.test(p.text) && (CONCLUSION_CONTEXT.test(p.text) || (p.section !== undefined && CONCLUSION_CONTEXT.test(p.section))));
+  return stated.some((p) => PASS_WORDS.test(p.text)) && !stated.some((p) => FAIL_WORDS.test(p.text));
+}
+
 const DETECTORS: Detector[] = [
   { name: 'named methods', recorded: false, trigger: /\bmethods?\b/i, detect: methods },
+  { name: 'a title naming the kind of inspection', recorded: true, exhaustive: false, trigger: /\btype\s+of\s+(?:inspection|examination|test)\b/i, detect: titledKinds },
+  { name: 'stated criteria', recorded: false, trigger: /\bcriteri(?:a|on)\b|\btolerances?\b/i, detect: statedCriteria, partly: namedRatings },
+  { name: 'a signature', recorded: true, trigger: /\bsigned\b|\bsignature\b/i, detect: () => [], partly: typedSignOffs },
+  { name: 'a recorded calibration', recorded: true, trigger: /\bcalibration\b/i, detect: calibrations, partly: calibrationMentions },
   { name: 'a stated qualification', recorded: true, trigger: /\bqualification\b/i, detect: qualifications },
   { name: 'the item inspected', recorded: true, trigger: /\b(?:equipment|component|product|property|item|object|structure)\b[^.()]*\binspected\b[^.()]*\bidentified\b/i, detect: identifiedItem },
   { name: 'an address', recorded: true, trigger: /\b(?:site|address|facility)\b/i, detect: places },
-  { name: 'a stated conclusion', recorded: true, trigger: /\boverall\s+result\b|\bconclusion\b/i, detect: conclusions },
+  { name: 'a stated conclusion', recorded: true, trigger: /\boverall\s+result\b|\bconclusion\b/i, detect: conclusions, partly: overallScores },
   { name: 'measured values', recorded: true, trigger: /\b(?:measured|quantified|measurements?)\b/i, detect: quantities },
   { name: 'located findings', recorded: true, trigger: /\b(?:finding|observation|defect)s?\b.*\blocation\b|\blocation\b.*\bfindings?\b/i, detect: locatedObservations },
   { name: 'recorded observations', recorded: true, trigger: /\b(?:observations|defects|deficiencies)\b.*\b(?:found|recorded)\b/i, detect: observations },
@@ -191,7 +217,7 @@ export function isUnfilledForm(facts: DocumentFacts): boolean {
 
 /** Whether some detector speaks to the facet (then its silence means something too). */
 export function hasDetector(facet: Facet): boolean {
-  return DETECTORS.some((d) => d.trigger.test(facet.text));
+  return DETECTORS.some((d) => d.exhaustive !== false && d.trigger.test(facet.text));
 }
 
 /** The detectors' finding for a facet, or null when no detector applies to it (or none finds anything). */
@@ -199,14 +225,14 @@ export function detectContent(facet: Facet, facts: DocumentFacts): FacetFinding 
   const unfilled = isUnfilledForm(facts);
   const applicable = DETECTORS.filter((d) => d.trigger.test(facet.text) && !(unfilled && d.recorded));
   if (applicable.length === 0) return null;
+  let weak: FacetFinding | null = null;
   for (const d of applicable) {
     const found = d.detect(facts);
-    if (found.length === 0) continue;
-    return {
-      facet, state: 'found', strength: 0.7, source: 'rule',
-      evidence: found.map((p) => passageEvidence(p)),
-      note: `${d.name}, e.g. "${found[0]!.text.replace(/\s+/g, ' ').slice(0, 70).trim()}${found[0]!.text.length > 70 ? '…' : ''}" (p. ${found[0]!.page})`,
-    };
+    if (found.length > 0) return { facet, state: 'found', strength: 0.7, source: 'rule', evidence: found.map((p) => passageEvidence(p)), note: `${d.name}, e.g. ${example(found[0]!)}` };
+    const mentioned = d.partly?.(facts) ?? [];
+    if (mentioned.length > 0) weak ??= { facet, state: 'weak', strength: 0.5, source: 'rule', evidence: mentioned.map((p) => passageEvidence(p)), note: `${d.name} only in part: ${example(mentioned[0]!)}` };
   }
-  return null;
+  return weak;
 }
+
+const example = (p: Passage) => `"${p.text.replace(/\s+/g, ' ').slice(0, 70).trim()}${p.text.length > 70 ? '…' : ''}" (p. ${p.page})`;

@@ -34,10 +34,25 @@ export interface DocumentFacts {
   tokensOf(p: Passage): string[];
 }
 
+/**
+ * Keys that mean more than their words. A form's "Company" or "Company Name"
+ * field holds the company the inspection was done for (the inspecting
+ * company prints its name in the letterhead, not in a blank to fill in), so
+ * it is read as the client's name.
+ */
+const KEY_ALIASES: Array<[RegExp, string]> = [
+  [/^\s*company(?:'s)?(?:\s+name)?\s*$/i, 'client name'],
+];
+
+function keyTerms(key: string): Set<string> {
+  const alias = KEY_ALIASES.find(([re]) => re.test(key));
+  return new Set(tokenize(alias ? alias[1] : key));
+}
+
 export function documentFacts(model: DocumentModel, passages: Passage[]): DocumentFacts {
   // Fields come from the passages: field blocks, and "Key: value" page headers.
   const fields: FactField[] = passages.flatMap((p) => (p.kind === 'field' && p.field
-    ? [{ key: p.field.key, value: p.field.value, keyTerms: new Set(tokenize(p.field.key)), blank: isPlaceholder(p.field.value), page: p.page, ...(p.bbox ? { bbox: p.bbox } : {}) }]
+    ? [{ key: p.field.key, value: p.field.value, keyTerms: keyTerms(p.field.key), blank: isPlaceholder(p.field.value), page: p.page, ...(p.bbox ? { bbox: p.bbox } : {}) }]
     : []));
   const firstPageText = model.blocks.filter((b) => b.page === 1).map((b) => b.text).join('\n');
   const unreadable = new Set(model.unreadablePages.map((p) => p.page));

@@ -82,9 +82,12 @@ export function valueKindsFor(facet: string): ValueKind[] {
   // "date or interval" accepts either, so a date is not required when an alternative is offered.
   if (/\bdates?\b/.test(t) && !/\bdates?\s+or\b|\bor\s+(?:its\s+)?(?:\w+\s+)?dates?\b/.test(t)) kinds.push('date');
   if (/\b(?:number|serial|no\.|tag)\b/.test(t)) kinds.push('identifier');
-  if (/\b(?:named?|names)\b/.test(t)) kinds.push('name');
+  // Naming a person (the inspector) takes a person's name; a client or owner may be a company.
+  if (/\b(?:named?|names)\b/.test(t)) kinds.push(/\b(?:person|people|inspectors?|examiners?|technicians?|surveyors?)\b/.test(t) ? 'person' : 'name');
   if (/\b(?:measured|quantified|measurements?)\b/.test(t) && !/^\s*where\b/.test(t)) kinds.push('quantity');
   if (/\b(?:site|address|facility)\b/.test(t)) kinds.push('place');
+  // "Uniquely identified": a kind or a description ("Property Type: Flat") tells nothing apart.
+  if (/\buniquely\s+identified\b/.test(t) && !kinds.includes('identifier') && !kinds.includes('place')) kinds.push('unique');
   return kinds;
 }
 
@@ -141,10 +144,10 @@ export function readRequirement(item: FrameworkItem): RequirementReading {
   // Facets are joined by ", and" or by "and" before a new noun phrase ("and the date", "and their
   // calibration"); a bare "and" inside a list ("internal and external") and "and/or" do not split.
   let pieces = splitTopLevel(body, /^(?:,\s*and\s+|\s+and\s+(?=(?:the|its|their|his|her|a|an|each|every|all|any|whether|where|are|is)\b))/i);
-  // A piece with too little of its own ("are referenced") belongs to the one before.
   // A part with fewer than two words of its own ("and are referenced", "The report states what was
-  // inspected") is not a separate thing to find: it joins its neighbour.
-  const thin = (piece: string) => contentTerms(piece.replace(/\(.*?\)/g, '')).size < 2;
+  // inspected") is not a separate thing to find: it joins its neighbour. A part that spells out its
+  // own examples ("their calibration (date or certificate)") says what to find even with one word.
+  const thin = (piece: string) => contentTerms(piece.replace(/\(.*?\)/g, '')).size < 2 && !/\([^)]*\w[^)]*\)/.test(piece);
   const merged: string[] = [];
   for (const piece of pieces) {
     if (merged.length > 0 && (thin(piece) || thin(merged[merged.length - 1]!))) merged[merged.length - 1] += ` and ${piece}`;

@@ -3,7 +3,7 @@ import { words } from '../retrieval/tokenize.ts';
 import { better, passageEvidence, type FacetFinding } from './facets.ts';
 import type { Facet, RequirementReading } from './requirement.ts';
 import type { Passage } from '../retrieval/passages.ts';
-import { isStandardTerms } from './content-detectors.ts';
+import { isStandardTerms } from './passage-filters.ts';
 import { hasValueKinds, isPlaceholder, type LabelTest } from './values.ts';
 
 /**

@@ -4,6 +4,7 @@ import { fieldEvidence, passageEvidence, type FacetFinding } from './facets.ts';
 import { BLANK_MATCH, type KeyMatch } from './key-matching.ts';
 import type { Facet, RequirementReading } from './requirement.ts';
 import { detectContent, hasDetector, isStandardTerms } from './content-detectors.ts';
+import { fromIdentity } from './document-identity.ts';
 import { hasValueKinds, isPlaceholder, type LabelTest } from './values.ts';
 
 /**
@@ -23,6 +24,12 @@ const VALUE_BEFORE = 60;
 const VALUE_AFTER = 40;
 /** Hints run over at most this much of one passage: bounded work whatever the pattern. */
 const MAX_SCAN = 4000;
+
+/** The first `limit` characters of `text`, without a word cut in two ("Pl" of "Please" is no name). */
+function wholeWords(text: string, limit: number): string {
+  if (text.length <= limit || !/[\p{L}\d]/u.test(text[limit]!)) return text.slice(0, limit);
+  return text.slice(0, limit).replace(/[\p{L}\d'’.-]+$/u, '');
+}
 
 function fromFields(facet: Facet, matches: readonly KeyMatch[], isLabel: LabelTest): FacetFinding | null {
   // A blank field is strong evidence of absence, so it must be the facet's own field beyond doubt.
@@ -68,7 +75,7 @@ function fromHints(facet: Facet, facts: DocumentFacts, isLabel: LabelTest): Face
       }
       const after = text.slice(m.index, m.index + m[0].length + VALUE_WINDOW);
       // A value follows its label closely ("Inspected By: Krushna"); further on it belongs to something else.
-      const rest = facet.valueKinds.length > 0 ? after.slice(m[0].length, m[0].length + VALUE_AFTER) : after.slice(m[0].length);
+      const rest = facet.valueKinds.length > 0 ? wholeWords(after.slice(m[0].length), VALUE_AFTER) : after.slice(m[0].length);
       // A field's value may be one word; in running text a name needs two ("Ask the inspector" is not one).
       const substantive = facet.valueKinds.length > 0 ? hasValueKinds(rest, facet.valueKinds, isLabel, /^\s*[:\-–]/.test(rest)) : words(rest).length >= 3;
       if (substantive) {
@@ -76,7 +83,7 @@ function fromHints(facet: Facet, facts: DocumentFacts, isLabel: LabelTest): Face
       }
       // Forms printed with the label under the line put the value before it ("Binsr Demo 08/13/2025 Name of Client Date of Inspection").
       const before = text.slice(Math.max(0, m.index - VALUE_BEFORE), m.index);
-      if (facet.valueKinds.length > 0 && facet.valueKinds.every((k) => k !== 'name') && hasValueKinds(before, facet.valueKinds, isLabel)) {
+      if (facet.valueKinds.length > 0 && facet.valueKinds.every((k) => k !== 'name' && k !== 'person') && hasValueKinds(before, facet.valueKinds, isLabel)) {
         return { facet, state: 'found', strength: 0.55, source: 'rule', evidence: [passageEvidence(p, m.index)], note: `"${m[0]}" on p. ${p.page}` };
       }
       // A facet that asks for a value is not half-met by its label alone ("inspector notes" names no inspector).
@@ -152,6 +159,8 @@ export function ruleFindings(reading: RequirementReading, facts: DocumentFacts, 
   return reading.facets.map((facet) => {
     const byField = fromFields(facet, options.fieldsFor(facet), options.isLabel);
     if (byField?.state === 'found') return byField;
+    const byIdentity = fromIdentity(facet, reading, facts);
+    if (byIdentity) return byIdentity;
     const byHint = fromHints(facet, facts, options.isLabel);
     if (byHint?.state === 'found') return byHint;
     if (!options.labelledOnly) {

@@ -6,7 +6,11 @@
  * form, and "Report No.: 54-11-001-11" from a heading called "Report".
  */
 
-export type ValueKind = 'date' | 'identifier' | 'name' | 'quantity' | 'place';
+/**
+ * 'person': a person's name (two words at least); 'name': any name, a company's included;
+ * 'unique': what tells one thing from all others, a code with digits or an address.
+ */
+export type ValueKind = 'date' | 'identifier' | 'name' | 'person' | 'quantity' | 'place' | 'unique';
 
 /** Values that fill a field without saying anything. */
 const PLACEHOLDER = /^(?:n\/?a|na|nil|none|null|unknown|tbd|tba|tbc|not\s+(?:applicable|available|known|provided|given|recorded)|data\s+not\s+found.*|no\s+data|-+|—+|–+|_+|\.+|x|\?+|see\s+(?:above|below|billing\s+sheet)|yes|no|select|choose.*|\[.*\]|<.*>)$/i;
@@ -67,6 +71,20 @@ export type LabelTest = (word: string) => boolean;
  * value (`single`) may be one word ("Binsr").
  */
 export function hasName(text: string, isLabel: LabelTest = () => false, single = false): boolean {
+  return nameWords(text, isLabel, single ? 1 : 2, false);
+}
+
+/**
+ * A person's name: two name words at least, an initial counting as one
+ * ("Steve Sherman", "R. Thompson", "Krushna & Mahesh"). A single word in an
+ * inspector's field ("Binsr") names a company, a brand or only a first name:
+ * a reviewer cannot tell who did the work.
+ */
+export function hasPersonName(text: string, isLabel: LabelTest = () => false): boolean {
+  return nameWords(text, isLabel, 2, true);
+}
+
+function nameWords(text: string, isLabel: LabelTest, needed: number, initials: boolean): boolean {
   const tokens = text.match(/[\p{L}][\p{L}'’.-]*|&/gu) ?? [];
   // Text written all in capitals ("OR PROVIDED AS AN ATTACHMENT") is shouting, not a list of names.
   const caps = tokens.filter((t) => t.length >= 2 && t === t.toUpperCase() && /\p{Lu}/u.test(t)).length;
@@ -76,9 +94,10 @@ export function hasName(text: string, isLabel: LabelTest = () => false, single =
     if (t === '&' || t.toLowerCase() === 'and') continue; // "Krushna & Mahesh": the connector does not break the name
     const word = t.replace(/[.’'-]+$/, '');
     const capital = /^\p{Lu}/u.test(word) && !(shouting && word === word.toUpperCase());
-    if (capital && word.length >= 2 && !NOT_NAMES.has(word.toLowerCase()) && !isLabel(word)) {
+    const initial = initials && /^\p{Lu}\.$/u.test(t);
+    if (initial || (capital && word.length >= 2 && !NOT_NAMES.has(word.toLowerCase()) && !isLabel(word))) {
       run++;
-      if (single || run >= 2) return true;
+      if (run >= needed) return true;
     } else run = 0;
   }
   return false;
@@ -108,10 +127,14 @@ export function hasValueKinds(text: string, kinds: readonly ValueKind[], isLabel
         return hasIdentifier(text);
       case 'name':
         return hasName(text, isLabel, single);
+      case 'person':
+        return hasPersonName(text, isLabel);
       case 'quantity':
         return hasQuantity(text);
       case 'place':
         return hasPlace(text);
+      case 'unique':
+        return hasIdentifier(text) || hasPlace(text);
     }
   });
 }
