@@ -3,8 +3,14 @@
  * inert stand-ins for layout-only features, not for behaviour under test.
  */
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
+
+// findBy*/waitFor resolve as soon as what they wait for is there; the default 1 s limit is
+// too short when the whole suite shares two cores (lazy chunks such as the OpenSeadragon
+// viewer take longer to load under that load). A longer limit only changes how long a real
+// failure takes to be reported.
+configure({ asyncUtilTimeout: 10_000 });
 
 afterEach(() => {
   cleanup();
