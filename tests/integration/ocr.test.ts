@@ -17,11 +17,13 @@ const API510 = path.join(REPORTS, 'api510-vessel-54-11-001-inservice.pdf');
 const TREC = path.join(REPORTS, 'trec-home-inspection-filled.pdf');
 
 /**
- * CER floors, from tools/bench/ocr.ts on these pages rendered at 300 dpi
- * (docs/adr/0009-ocr-engine.md): measured value plus a margin for engine
- * noise, well under what a broken box conversion or decoding would give.
+ * CER floors for these pages rendered at 300 dpi, from tools/bench/ocr.ts
+ * (docs/adr/0009-ocr-engine.md): tesseract measured 0.45 % (TREC p2) and
+ * 0.16 % (API 510 p5), PaddleOCR 0.41 % (API 510 p5). The margin is for
+ * another poppler's anti-aliasing; a wrong box conversion, decoding or
+ * dictionary gives tens of percent.
  */
-const FLOOR = { tesseract: { trec2: 0.01, api510p5: 0.01 }, paddle: { api510p5: 0.02 } };
+const FLOOR = { tesseract: { trec2: 0.01, api510p5: 0.006 }, paddle: { api510p5: 0.01 } };
 
 const text = (runs: TextRun[]) => runs.map((r) => r.text).join(' ');
 
@@ -66,7 +68,7 @@ describe('local OCR (tesseract.js, the default engine)', () => {
     const truth = await textLayerLines(TREC, 2);
     const { runs } = await engine.recognize(await renderPage(TREC, 2, 300));
     const score = scorePage(truth, runs);
-    expect(score.truthChars).toBeGreaterThan(2500);
+    expect(score.truthChars).toBeGreaterThan(2000);
     expect(score.errors / score.truthChars).toBeLessThan(FLOOR.tesseract.trec2);
     expect(score.extraChars).toBeLessThan(20);
 
@@ -116,6 +118,19 @@ describe('local OCR (tesseract.js, the default engine)', () => {
     expect(text((await engine.recognize({ ...grey, channels: 4, data: rgba })).runs)).toContain('EXECUTIVE SUMMARY');
   });
 
+  it('a replaced worker reads as the first one did (workers are recycled to bound memory)', async () => {
+    const recycling = createOcrEngine({ tesseract: { recycleAfter: 1 } });
+    try {
+      const page = await renderPage(API510, 7, 150);
+      const first = await recycling.recognize(page);
+      const second = await recycling.recognize(page);
+      expect(text(first.runs)).toContain('RECOMMENDATIONS');
+      expect(second).toEqual(first);
+    } finally {
+      await recycling.close();
+    }
+  });
+
   it('a closed engine refuses pages with OCR_FAILED', async () => {
     const closed = createOcrEngine();
     await closed.close();
@@ -138,7 +153,7 @@ describe('local OCR is offline', () => {
   });
   afterAll(() => tmp.cleanup());
 
-  it('a recognition opens no network connection and writes no cache file', async () => {
+  it('a recognition with either engine opens no network connection and writes no cache file', async () => {
     const page = await renderPage(API510, 3, 150);
     const cwd = path.join(tmp.dir, 'cwd');
     await mkdir(cwd);
@@ -147,17 +162,20 @@ describe('local OCR is offline', () => {
     await writeFile(script, [
       `import { readFileSync } from 'node:fs';`,
       `import { createOcrEngine } from ${JSON.stringify(pathToFileURL(path.join(REPO, 'src/core/ocr/index.ts')).href)};`,
-      `const engine = createOcrEngine();`,
       `const data = new Uint8Array(readFileSync('page.gray'));`,
-      `const r = await engine.recognize({ width: ${page.width}, height: ${page.height}, channels: 1, data, dpi: 150 });`,
-      `await engine.close();`,
-      `console.log(r.runs.map((w) => w.text).join(' '));`,
+      `for (const kind of ['tesseract', 'paddle']) {`,
+      `  const engine = createOcrEngine({ engine: kind });`,
+      `  const r = await engine.recognize({ width: ${page.width}, height: ${page.height}, channels: 1, data, dpi: 150 });`,
+      `  await engine.close();`,
+      `  console.log(kind + ': ' + r.runs.map((w) => w.text).join(' '));`,
+      `}`,
     ].join('\n'));
     const trace = path.join(tmp.dir, 'connect.trace');
     const tsx = pathToFileURL(path.join(REPO, 'node_modules/tsx/dist/loader.mjs')).href;
     // Run from the temporary folder: tesseract.js would write a traineddata cache into the working folder.
     const { stdout } = await run('strace', ['-f', '-qq', '-e', 'trace=connect', '-o', trace, process.execPath, '--import', tsx, script], { cwd });
-    expect(stdout).toContain('EXECUTIVE SUMMARY');
+    expect(stdout).toMatch(/^tesseract: .*EXECUTIVE SUMMARY/m);
+    expect(stdout).toMatch(/^paddle: .*EXECUTIVE SUMMARY/m);
     const connects = (await readFile(trace, 'utf8')).split('\n').filter((l) => /connect\(/.test(l) && /AF_INET6?\b/.test(l));
     expect(connects).toEqual([]);
     expect((await readdir(cwd)).sort()).toEqual(['ocr.mts', 'page.gray']);

@@ -5,7 +5,7 @@
  * with poppler at 150 and 300 dpi, clean and "scan-like" (grey paper and
  * ink, 0.7° skew, slight blur, noise), OCRs them with each engine setting and
  * scores the result against the page's own text layer (tests/helpers/ocr-score.ts:
- * CER per text-layer line, independent of reading order). Speed is OCR alone
+ * CER and WER per text-layer line, independent of reading order). Speed is OCR alone
  * (rendering excluded), one page at a time: CPU seconds per page (this
  * process's user + system time, worker threads included), which stays
  * meaningful on a shared, busy machine, the pages per minute two cores give

@@ -10,7 +10,7 @@ export interface TesseractOptions {
   psm?: number;
   /** `best-int`: LSTM-only integer "best" model (default); `standard`: the tessdata model (LSTM + legacy). */
   model?: 'best-int' | 'standard';
-  /** `lstm` (default): the LSTM recogniser alone; `combined`: LSTM and the legacy recogniser together (needs the standard model; measured slower and no better). */
+  /** `lstm` (default): the LSTM recogniser alone; `combined`: LSTM and the legacy recogniser together (needs the standard model; measured no better, with less telling confidences). */
   engineMode?: 'lstm' | 'combined';
   /** Let tesseract measure the page's skew and straighten it before recognition (boxes are mapped back). */
   deskew?: boolean;

@@ -88,7 +88,13 @@ function openKey(key: SigningKey): OpenedKey {
   });
   if (signerAt < 0) throw failed('The PKCS#12 file has no certificate for its private key. Nothing was signed or written.');
   const signer = certificates[signerAt]!;
-  return { privateKey, certificates: [signer, ...certificates.filter((_, i) => i !== signerAt)], certificate: pkijs.Certificate.fromBER(signer) };
+  let certificate: pkijs.Certificate;
+  try {
+    certificate = pkijs.Certificate.fromBER(signer);
+  } catch {
+    throw failed('The certificate in the PKCS#12 file cannot be read. Nothing was signed or written.');
+  }
+  return { privateKey, certificates: [signer, ...certificates.filter((_, i) => i !== signerAt)], certificate };
 }
 
 /**
