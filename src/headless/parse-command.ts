@@ -1,14 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { ChittiError } from '../core/app/errors.ts';
-import { createOcrEngine } from '../core/ocr/index.ts';
-import { createDocumentParser, type ParsedDocument } from '../core/parse/index.ts';
 import { writeFileAtomic } from '../core/store/atomic-write.ts';
 import { buildDocumentModel, toMarkdown, type DocumentModel } from '../core/structure/index.ts';
+import { parseDocumentInWorker, readDocumentFile } from './document-input.ts';
 import { EXIT } from './exit-codes.ts';
-import { stderrLogger } from './host.ts';
-import { sourceWorkers } from './workers.ts';
 
 /**
  * `chitti parse FILE [--format json|md] [--out FILE] [--no-ocr]`: reads one
@@ -33,34 +29,6 @@ export function parseOutputFormat(o: Pick<ParseCommandOptions, 'format' | 'out'>
   if (ext === '.json') return 'json';
   if (ext === '.md' || ext === '.markdown') return 'md';
   return json ? 'json' : 'md';
-}
-
-async function readDocument(file: string): Promise<Uint8Array> {
-  try {
-    if ((await stat(file)).isDirectory()) throw new ChittiError('INVALID_INPUT', `${file} is a folder: give one document.`);
-    return new Uint8Array(await readFile(file));
-  } catch (e) {
-    if (e instanceof ChittiError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ChittiError('NOT_FOUND', `${file} does not exist.`);
-    throw new ChittiError('INVALID_INPUT', `${file} cannot be read (${code ?? 'error'}).`);
-  }
-}
-
-/**
- * Parses in a parse worker (a heap limit and a watchdog: a hostile file stops
- * the worker, not the CLI), with the local OCR engine for pages without a
- * text layer unless --no-ocr.
- */
-async function parse(bytes: Uint8Array, ocr: boolean): Promise<ParsedDocument> {
-  const engine = ocr ? createOcrEngine() : null;
-  const parser = createDocumentParser({ workers: sourceWorkers, logger: stderrLogger() }, { ocr: engine, concurrency: 1 });
-  try {
-    return await parser.parse(bytes);
-  } finally {
-    await parser.close();
-    await engine?.close();
-  }
 }
 
 async function writeOutput(out: string, body: string): Promise<void> {
@@ -93,7 +61,7 @@ export function registerParseCommand(program: Command, standalone: Standalone): 
     .action((file: string, o: ParseCommandOptions) =>
       standalone(async () => {
         const format = parseOutputFormat(o, Boolean(program.opts<{ json?: boolean }>().json));
-        const model = buildDocumentModel(await parse(await readDocument(file), o.ocr));
+        const model = buildDocumentModel(await parseDocumentInWorker(await readDocumentFile(file), o.ocr));
         const body = format === 'json' ? `${JSON.stringify(model, null, 2)}\n` : toMarkdown(model);
         if (o.out) {
           await writeOutput(path.resolve(o.out), body);

@@ -1,14 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { ChittiError } from '../core/app/errors.ts';
 import { ChecklistRegistry, evaluateDocument, type ChecklistResult, type LoadedFramework } from '../core/checklist/index.ts';
-import { createOcrEngine } from '../core/ocr/index.ts';
-import { createDocumentParser } from '../core/parse/index.ts';
-import { buildDocumentModel, type DocumentModel } from '../core/structure/index.ts';
+import { buildDocumentModel } from '../core/structure/index.ts';
+import { parseDocumentInWorker, readDocumentFile } from './document-input.ts';
 import { EXIT } from './exit-codes.ts';
-import { stderrLogger } from './host.ts';
-import { sourceWorkers } from './workers.ts';
 
 /**
  * `chitti review FILE --checklist ID|PATH [--format json|md] [--no-embeddings] [--no-ocr]`:
@@ -26,30 +21,6 @@ interface ReviewOptions {
   format?: ReviewOutputFormat;
   embeddings: boolean;
   ocr: boolean;
-}
-
-async function readDocument(file: string): Promise<Uint8Array> {
-  try {
-    if ((await stat(file)).isDirectory()) throw new ChittiError('INVALID_INPUT', `${file} is a folder: give one document.`);
-    return new Uint8Array(await readFile(file));
-  } catch (e) {
-    if (e instanceof ChittiError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new ChittiError('NOT_FOUND', `${file} does not exist.`);
-    throw new ChittiError('INVALID_INPUT', `${file} cannot be read (${code ?? 'error'}).`);
-  }
-}
-
-/** Parsed in a parse worker (heap limit, watchdog), with local OCR for pages without text unless --no-ocr. */
-async function documentModel(bytes: Uint8Array, ocr: boolean): Promise<DocumentModel> {
-  const engine = ocr ? createOcrEngine() : null;
-  const parser = createDocumentParser({ workers: sourceWorkers, logger: stderrLogger() }, { ocr: engine, concurrency: 1 });
-  try {
-    return buildDocumentModel(await parser.parse(bytes));
-  } finally {
-    await parser.close();
-    await engine?.close();
-  }
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
@@ -115,7 +86,7 @@ export function registerReviewCommand(program: Command, standalone: Standalone):
         // The framework first: a bad checklist is reported before any time is spent on the document.
         const registry = new ChecklistRegistry({ userDir: path.join(dataDir, 'checklists') });
         const framework = await registry.get(o.checklist);
-        const model = await documentModel(await readDocument(file), o.ocr);
+        const model = buildDocumentModel(await parseDocumentInWorker(await readDocumentFile(file), o.ocr));
         const result = await evaluateDocument(model, framework, { embeddings: o.embeddings });
         process.stdout.write(format === 'json' ? `${JSON.stringify(reviewJson(file, framework, result), null, 2)}\n` : reviewMarkdown(file, framework, result));
         for (const w of result.warnings) process.stderr.write(`chitti: note: ${w}\n`);

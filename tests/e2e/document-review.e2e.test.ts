@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, ChecklistSummary, DocumentReview, ReviewItem } from '../../src/shared/contract/index.ts';
-import { launchBrowser, shot, watchPageErrors } from '../helpers/browser.ts';
+import { shot } from '../helpers/browser.ts';
+import { callRpc, closeE2e, openBrowserPage } from '../helpers/e2e.ts';
 import { startServe, type RunningServer } from '../helpers/serve.ts';
 import { REPO, runCli, tempDir } from '../helpers/workspace.ts';
 
@@ -31,16 +32,7 @@ describe('document review against a checklist in Chromium', () => {
   /** What the reviewer did, to find again in the database. */
   const done: { accepted?: string; rejected?: string; statusSet?: string; added?: { title: string; text: string } } = {};
 
-  async function rpc<T>(name: string, input: unknown): Promise<T> {
-    const res = await fetch(`${server.url}/rpc/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-      body: JSON.stringify(input),
-    });
-    const body = (await res.json()) as { ok: boolean; result?: T; error?: { code: string; message: string } };
-    if (!body.ok) throw new Error(`${name}: ${body.error?.code}: ${body.error?.message}`);
-    return body.result!;
-  }
+  const rpc = <T>(name: string, input: unknown) => callRpc<T>(server, name, input);
 
   /** The checklist item selected now: its result id and name. */
   async function selectedItem() {
@@ -57,18 +49,12 @@ describe('document review against a checklist in Chromium', () => {
     await mkdir(path.join(ws, 'checklists'), { recursive: true });
     await copyFile(USER_FRAMEWORK, path.join(ws, 'checklists', path.basename(USER_FRAMEWORK)));
     server = await startServe(ws);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, colorScheme: 'light', acceptDownloads: true });
-    pageErrors = watchPageErrors(page);
+    ({ browser, page, pageErrors } = await openBrowserPage({ width: 1440, height: 900 }, { acceptDownloads: true }));
     const job = await rpc<{ id: string }>('jobs.create', { name: 'Vessel 54-11-001 and bridge reports', client: 'Refinery Ltd', inspector: 'Priya N.' });
     jobId = job.id;
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await tmp?.cleanup();
-  });
+  afterAll(() => closeE2e({ browser, server, tmp }));
 
   it('imports the two reports and lists the frameworks', async () => {
     await page.goto(`${server.url}/#token=${server.token}`);

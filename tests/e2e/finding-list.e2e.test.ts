@@ -3,8 +3,9 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/core/ids.ts';
-import { launchBrowser, shot, watchPageErrors } from '../helpers/browser.ts';
+import { shot } from '../helpers/browser.ts';
 import { openWorkspaceDb } from '../helpers/db.ts';
+import { callRpc, closeE2e, openBrowserPage } from '../helpers/e2e.ts';
 import { DETECTOR_ID, neuImage } from '../helpers/models.ts';
 import { startServe, type RunningServer } from '../helpers/serve.ts';
 import { runCli, tempDir } from '../helpers/workspace.ts';
@@ -31,16 +32,7 @@ describe('findings list in Chromium', () => {
   let pageErrors: string[];
   let jobId: string;
 
-  async function rpc<T>(name: string, input: unknown): Promise<T> {
-    const res = await fetch(`${server.url}/rpc/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-      body: JSON.stringify(input),
-    });
-    const body = (await res.json()) as { ok: boolean; result?: T; error?: { message: string } };
-    if (!body.ok) throw new Error(`${name}: ${body.error?.message}`);
-    return body.result!;
-  }
+  const rpc = <T>(name: string, input: unknown) => callRpc<T>(server, name, input);
 
   beforeAll(async () => {
     tmp = await tempDir('chitti-e2e-list-');
@@ -82,16 +74,10 @@ describe('findings list in Chromium', () => {
     db.close();
 
     server = await startServe(ws, { CHITTI_MODELS_DIR: MODELS_DIR });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-    pageErrors = watchPageErrors(page);
+    ({ browser, page, pageErrors } = await openBrowserPage({ width: 1280, height: 800 }));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await tmp?.cleanup();
-  });
+  afterAll(() => closeE2e({ browser, server, tmp }));
 
   const grid = () => page.getByRole('grid', { name: 'Findings of the job' });
   const row = (rowIndex: number) => grid().locator(`[role="row"][aria-rowindex="${rowIndex}"]`);

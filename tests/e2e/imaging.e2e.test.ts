@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, shot, watchPageErrors } from '../helpers/browser.ts';
+import { shot } from '../helpers/browser.ts';
+import { callRpc, closeE2e, openBrowserPage } from '../helpers/e2e.ts';
 import { INDICATIONS, INDICATION_VALUE, radiographTiff } from '../helpers/radiograph.ts';
 import { startServe, type RunningServer } from '../helpers/serve.ts';
 import { runCli, SHARED_DATA, tempDir } from '../helpers/workspace.ts';
@@ -26,16 +27,7 @@ describe('imaging tools in Chromium', () => {
   /** Every tile URL the page asked for, in order. */
   const tileUrls: string[] = [];
 
-  async function rpc<T>(name: string, input: unknown): Promise<T> {
-    const res = await fetch(`${server.url}/rpc/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-      body: JSON.stringify(input),
-    });
-    const body = (await res.json()) as { ok: boolean; result?: T; error?: { message: string } };
-    if (!body.ok) throw new Error(`${name}: ${body.error?.message}`);
-    return body.result!;
-  }
+  const rpc = <T>(name: string, input: unknown) => callRpc<T>(server, name, input);
 
   /** Mean grey level of the viewer area as it is on screen now (0 black … 255 white). */
   async function viewerMean(): Promise<number> {
@@ -90,19 +82,13 @@ describe('imaging tools in Chromium', () => {
       await new Promise((r) => setTimeout(r, 200));
     }
     for (const a of (await rpc<{ assets: Array<{ id: string; originalName: string }> }>('assets.list', { jobId })).assets) ids.set(a.originalName, a.id);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 820 }, colorScheme: 'light' });
-    pageErrors = watchPageErrors(page);
+    ({ browser, page, pageErrors } = await openBrowserPage({ width: 1400, height: 820 }));
     page.on('request', (r) => {
       if (r.url().includes('/res/asset.tile')) tileUrls.push(r.url());
     });
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await tmp?.cleanup();
-  });
+  afterAll(() => closeE2e({ browser, server, tmp }));
 
   it('opens the radiograph through its automatic window, with its histogram', async () => {
     await page.goto(`${server.url}/#token=${server.token}`);

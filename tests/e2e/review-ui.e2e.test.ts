@@ -4,8 +4,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, shot, watchPageErrors } from '../helpers/browser.ts';
+import { shot } from '../helpers/browser.ts';
 import { openWorkspaceDb } from '../helpers/db.ts';
+import { callRpc, closeE2e, openBrowserPage } from '../helpers/e2e.ts';
 import { DETECTOR_ID } from '../helpers/models.ts';
 import { radiographTiff } from '../helpers/radiograph.ts';
 import { startServe, type RunningServer } from '../helpers/serve.ts';
@@ -34,17 +35,7 @@ describe('review UI in Chromium', () => {
   let folder: string;
   let jobId: string;
 
-  /** A call on the server's API, as the page makes it: to check what the database holds. */
-  async function rpc<T>(name: string, input: unknown): Promise<T> {
-    const res = await fetch(`${server.url}/rpc/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-      body: JSON.stringify(input),
-    });
-    const body = (await res.json()) as { ok: boolean; result?: T; error?: { message: string } };
-    if (!body.ok) throw new Error(`${name}: ${body.error?.message}`);
-    return body.result!;
-  }
+  const rpc = <T>(name: string, input: unknown) => callRpc<T>(server, name, input);
   type F = {
     id: string; assetId: string; score: number; status: string; rejectReason: string | null; decidedBy: string | null;
     box: [number, number, number, number]; class: string; source: string; modelBox: [number, number, number, number] | null;
@@ -72,16 +63,10 @@ describe('review UI in Chromium', () => {
     await copyFile(path.join(SHARED_DATA, 'neu-det/images', 'crazing_100.jpg'), path.join(folder, '.thumbnails', 'crazing_100.jpg'));
     expect((await runCli(['--data-dir', ws, 'init'])).code).toBe(0);
     server = await startServe(ws, { CHITTI_MODELS_DIR: MODELS_DIR });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-    pageErrors = watchPageErrors(page);
+    ({ browser, page, pageErrors } = await openBrowserPage({ width: 1280, height: 800 }));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await tmp.cleanup();
-  });
+  afterAll(() => closeE2e({ browser, server, tmp }));
 
   it('opens on the job list', async () => {
     await page.goto(`${server.url}/#token=${server.token}`);

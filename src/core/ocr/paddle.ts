@@ -8,6 +8,8 @@ import { atLeastDpi, checkPageImage, toGrey, toTextRun, type PixelBox } from './
 import { cropLine, REC_HEIGHT, spanBox, type LineCrop } from './paddle/crop.ts';
 import { ctcClasses, ctcDecode, type DecodedChar } from './paddle/ctc.ts';
 import { dbBoxes, type DbOptions } from './paddle/db-postprocess.ts';
+import { failureReason, ocrFailed } from './failure.ts';
+import { serialOcrEngine } from './serial-engine.ts';
 import type { OcrEngine, OcrResult, PageImage } from './types.ts';
 import type { TextRun } from '../parse/types.ts';
 
@@ -36,8 +38,6 @@ export const PADDLE_DEFAULTS = { detMaxSide: 1920, threads: 2, recBatch: 1, drop
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
 
-const failed = (why: string, cause?: unknown) => new ChittiError('OCR_FAILED', `OCR failed: ${why}.`, { cause });
-const reason = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200);
 
 interface Models {
   det: ort.InferenceSession;
@@ -48,7 +48,7 @@ interface Models {
 async function loadModels(threads: number): Promise<Models> {
   const { paddle } = resolveOcrAssets();
   const missing = firstMissing([paddle.det, paddle.rec, paddle.dict]);
-  if (missing) throw failed(`the PaddleOCR model file ${missing} is not installed`);
+  if (missing) throw ocrFailed(`the PaddleOCR model file ${missing} is not installed`);
   const options: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -66,7 +66,7 @@ async function loadModels(threads: number): Promise<Models> {
     ]);
     return { det, rec, classes: ctcClasses(keys) };
   } catch (e) {
-    throw failed(`the PaddleOCR models could not be loaded (${reason(e)})`, e);
+    throw ocrFailed(`the PaddleOCR models could not be loaded (${failureReason(e)})`, e);
   }
 }
 
@@ -155,8 +155,6 @@ function lineWords(line: ReadLine): Array<{ text: string; box: PixelBox; conf: n
 export function createPaddleEngine(options: PaddleOptions = {}): OcrEngine {
   const opts = { ...PADDLE_DEFAULTS, ...options };
   let models: Promise<Models> | null = null;
-  let queue: Promise<unknown> = Promise.resolve();
-  let closed = false;
 
   async function run(image: PageImage): Promise<OcrResult> {
     checkPageImage(image);
@@ -185,24 +183,13 @@ export function createPaddleEngine(options: PaddleOptions = {}): OcrEngine {
       return { runs, confidence: runs.length > 0 ? confSum / runs.length : 0 };
     } catch (e) {
       if (e instanceof ChittiError) throw e;
-      throw failed(`PaddleOCR could not read the page (${reason(e)})`, e);
+      throw ocrFailed(`PaddleOCR could not read the page (${failureReason(e)})`, e);
     }
   }
 
-  return {
-    id: `paddleocr-ppocrv4-det${opts.detMaxSide}`,
-    recognize(image) {
-      if (closed) return Promise.reject(failed('the OCR engine was closed'));
-      const job = queue.then(() => run(image));
-      queue = job.catch(() => {});
-      return job;
-    },
-    async close() {
-      closed = true;
-      await queue;
-      const m = models;
-      models = null;
-      if (m) await m.then(async (x) => { await x.det.release(); await x.rec.release(); }, () => {});
-    },
-  };
+  return serialOcrEngine(`paddleocr-ppocrv4-det${opts.detMaxSide}`, run, async () => {
+    const m = models;
+    models = null;
+    if (m) await m.then(async (x) => { await x.det.release(); await x.rec.release(); }, () => {});
+  });
 }

@@ -3,6 +3,8 @@ import Tesseract from 'tesseract.js';
 import { ChittiError } from '../app/errors.ts';
 import { firstMissing, resolveOcrAssets } from './assets.ts';
 import { atLeastDpi, checkPageImage, toGrey, toPgm, toTextRun, type PixelBox } from './page-image.ts';
+import { failureReason, ocrFailed } from './failure.ts';
+import { serialOcrEngine } from './serial-engine.ts';
 import type { OcrEngine, OcrResult, PageImage } from './types.ts';
 
 export interface TesseractOptions {
@@ -33,13 +35,11 @@ export const TESSERACT_DEFAULTS: Required<TesseractOptions> = { psm: 3, model: '
 
 type TessWorker = Tesseract.Worker & { worker?: ThreadWorker | null };
 
-const failed = (why: string, cause?: unknown) => new ChittiError('OCR_FAILED', `OCR failed: ${why}.`, { cause });
-const reason = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 200);
 
 /** Starts a worker thread that reads its language data from node_modules and never touches the network or a cache folder. */
 async function startWorker(langPath: string, combined: boolean): Promise<TessWorker> {
   const missing = firstMissing([`${langPath}/eng.traineddata.gz`]);
-  if (missing) throw failed(`the tesseract language data ${missing} is not installed`);
+  if (missing) throw ocrFailed(`the tesseract language data ${missing} is not installed`);
   try {
     return await Tesseract.createWorker('eng', combined ? Tesseract.OEM.TESSERACT_LSTM_COMBINED : Tesseract.OEM.LSTM_ONLY, {
       langPath,
@@ -52,7 +52,7 @@ async function startWorker(langPath: string, combined: boolean): Promise<TessWor
       errorHandler: () => {},
     });
   } catch (e) {
-    throw failed(`the tesseract engine could not start (${reason(e)})`, e);
+    throw ocrFailed(`the tesseract engine could not start (${failureReason(e)})`, e);
   }
 }
 
@@ -65,8 +65,8 @@ function whenThreadDies(w: TessWorker): { promise: Promise<never>; dispose: () =
   let dispose = () => {};
   const promise = new Promise<never>((_, reject) => {
     if (!thread) return;
-    const onExit = (code: number) => reject(failed(`the tesseract worker stopped (exit code ${code})`));
-    const onError = (e: Error) => reject(failed(`the tesseract worker crashed (${reason(e)})`, e));
+    const onExit = (code: number) => reject(ocrFailed(`the tesseract worker stopped (exit code ${code})`));
+    const onError = (e: Error) => reject(ocrFailed(`the tesseract worker crashed (${failureReason(e)})`, e));
     thread.once('exit', onExit);
     thread.once('error', onError);
     dispose = () => {
@@ -151,8 +151,6 @@ export function createTesseractEngine(options: TesseractOptions = {}): OcrEngine
   const langPath = opts.model === 'standard' || combined ? assets.tesseract.standard : assets.tesseract.bestInt;
   let worker: Promise<TessWorker> | null = null;
   let pages = 0;
-  let queue: Promise<unknown> = Promise.resolve();
-  let closed = false;
 
   const retire = async () => {
     const w = worker;
@@ -164,7 +162,7 @@ export function createTesseractEngine(options: TesseractOptions = {}): OcrEngine
   async function run(image: PageImage): Promise<OcrResult> {
     checkPageImage(image);
     const page = await atLeastDpi({ grey: toGrey(image), width: image.width, height: image.height, dpi: image.dpi }, opts.minDpi).catch((e: unknown) => {
-      throw failed(`the page image could not be scaled (${reason(e)})`, e);
+      throw ocrFailed(`the page image could not be scaled (${failureReason(e)})`, e);
     });
     const pgm = toPgm(page.grey, page.width, page.height);
     if (pages >= opts.recycleAfter) await retire();
@@ -193,24 +191,12 @@ export function createTesseractEngine(options: TesseractOptions = {}): OcrEngine
     } catch (e) {
       await retire(); // its state after a failure is unknown: the next page gets a fresh worker
       if (e instanceof ChittiError) throw e;
-      throw failed(`tesseract could not read the page (${reason(e)})`, e);
+      throw ocrFailed(`tesseract could not read the page (${failureReason(e)})`, e);
     } finally {
       death.dispose();
     }
   }
 
-  return {
-    id: `tesseract.js-5-${combined ? 'lstm+legacy' : 'lstm'}-${combined ? 'standard' : opts.model}-psm${opts.psm}${opts.deskew ? '-deskew' : ''}`,
-    recognize(image) {
-      if (closed) return Promise.reject(failed('the OCR engine was closed'));
-      const job = queue.then(() => run(image));
-      queue = job.catch(() => {});
-      return job;
-    },
-    async close() {
-      closed = true;
-      await queue;
-      await retire();
-    },
-  };
+  const id = `tesseract.js-5-${combined ? 'lstm+legacy' : 'lstm'}-${combined ? 'standard' : opts.model}-psm${opts.psm}${opts.deskew ? '-deskew' : ''}`;
+  return serialOcrEngine(id, run, retire);
 }

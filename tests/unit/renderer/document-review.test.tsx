@@ -118,7 +118,8 @@ describe('document review: the checklist', () => {
     await waitFor(() => expect(within(item('IRC-02 Client and location')).getByLabelText('Feedback')).toHaveTextContent('the site address is given on page 2. (edited)'));
     expect(callsOf(api, 'reviews.decide').at(-1)).toEqual({ resultId: crId(2), expectedVersion: 4, action: 'edit-feedback', feedback: 'The client is named; the site address is given on page 2.' });
 
-    // n writes a note.
+    // n writes a note (once the feedback dialog has closed and given the focus back).
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Edit the feedback' })).toBeNull());
     await user.keyboard('n');
     const note = await screen.findByRole('dialog', { name: 'Note on this item' });
     await user.type(within(note).getByRole('textbox'), 'Checked against the site plan.');

@@ -2,12 +2,12 @@ import { Blockquote, Button, Group, Kbd, Modal, NativeSelect, Stack, Text, Texta
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import type { ChecklistStatus, Evidence, Severity } from '../../../../shared/contract/index.ts';
 import type { NewReviewItem } from '../../store/documents-slice.ts';
+import { ReasonDialog } from '../review/ReasonDialog.tsx';
 import { FEEDBACK_REJECT_REASONS, SEVERITIES, STATUSES, STATUS_LABEL } from './review-items.ts';
 
 /**
- * Why the AI's feedback on an item is rejected: 1–4 pick one of the usual
- * reasons at once, 5 (or "Other…") asks for free text. The reason is kept, and
- * ranks the same feedback down in later reviews.
+ * Why the AI's feedback on an item is rejected (see ReasonDialog for the
+ * keys). The reason is kept, and ranks the same feedback down in later reviews.
  */
 export function RejectItemDialog({ opened, label, onReject, onClose }: {
   opened: boolean;
@@ -15,44 +15,8 @@ export function RejectItemDialog({ opened, label, onReject, onClose }: {
   onReject: (reason: string) => void;
   onClose: () => void;
 }) {
-  const [other, setOther] = useState<string | null>(null);
-  useEffect(() => {
-    if (opened) setOther(null);
-  }, [opened]);
-  const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
-    if ((e.target as HTMLElement).closest('input, textarea') || e.ctrlKey || e.metaKey || e.altKey) return;
-    const n = Number(e.key);
-    // The review screen's own keys (1–4 set the status) must not see the key that picked the reason.
-    if (n >= 1 && n <= FEEDBACK_REJECT_REASONS.length + 1) e.stopPropagation();
-    if (n >= 1 && n <= FEEDBACK_REJECT_REASONS.length) {
-      e.preventDefault();
-      onReject(FEEDBACK_REJECT_REASONS[n - 1]!);
-    } else if (n === FEEDBACK_REJECT_REASONS.length + 1) {
-      e.preventDefault();
-      setOther('');
-    }
-  };
   return (
-    <Modal opened={opened} onClose={onClose} title="Reject the AI's feedback" onKeyDown={onKeyDown}>
-      <Stack gap="xs">
-        <Text size="sm">{label}: why is this feedback wrong?</Text>
-        {FEEDBACK_REJECT_REASONS.map((r, i) => (
-          <Button key={r} variant="default" justify="space-between" rightSection={<Kbd>{i + 1}</Kbd>} onClick={() => onReject(r)} data-autofocus={i === 0 || undefined}>
-            {r}
-          </Button>
-        ))}
-        {other === null ? (
-          <Button variant="default" justify="space-between" rightSection={<Kbd>{FEEDBACK_REJECT_REASONS.length + 1}</Kbd>} onClick={() => setOther('')}>Other…</Button>
-        ) : (
-          <form onSubmit={(e) => { e.preventDefault(); if (other.trim()) onReject(other.trim()); }}>
-            <Group align="flex-end" gap="xs" wrap="nowrap">
-              <TextInput style={{ flex: 1 }} label="Other reason" value={other} onChange={(e) => setOther(e.currentTarget.value)} maxLength={1000} autoFocus />
-              <Button type="submit" color="red" disabled={!other.trim()}>Reject</Button>
-            </Group>
-          </form>
-        )}
-      </Stack>
-    </Modal>
+    <ReasonDialog opened={opened} title="Reject the AI's feedback" question={`${label}: why is this feedback wrong?`} reasons={FEEDBACK_REJECT_REASONS} onReject={onReject} onClose={onClose} />
   );
 }
 
