@@ -240,3 +240,34 @@ describe('a checklist review stopped midway', () => {
     }
   }, 300_000);
 });
+
+describe('what a rejection teaches', () => {
+  it('counts a reject once, keeps it when the right status is then set, and takes it back only when the reject is undone or overturned', async () => {
+    const { reviews } = await ok(core, 'reviews.list', { jobId });
+    const bridge = reviews.find((r) => r.documentName.startsWith('bridge') && r.status === 'done')!;
+    const { items } = await ok(core, 'reviews.get', { reviewId: bridge.id });
+    const target = items.find((i) => i.itemId === 'IRC-04')!;
+    const memory = () => (db.prepare(`SELECT coalesce(sum(rejected), 0) AS n FROM feedback_memory WHERE framework_id = 'inspection-report-core' AND item_id = 'IRC-04'`).get() as { n: number }).n;
+    const start = memory();
+    const rejected = await ok(core, 'reviews.decide', { resultId: target.id, expectedVersion: target.version, action: 'reject', reason: '  ' });
+    expect(rejected.rejectReason).toBeNull(); // a blank reason is no reason
+    expect(memory()).toBe(start + 1);
+    // Rewording the feedback of a rejected proposal keeps it rejected (out of the summary).
+    const reworded = await ok(core, 'reviews.decide', { resultId: target.id, expectedVersion: rejected.version, action: 'edit-feedback', feedback: 'The inspection type is stated in the title.' });
+    expect(reworded.decision).toBe('rejected');
+    // Setting the right status is how the AI is corrected: the rejection still counts.
+    const corrected = await ok(core, 'reviews.decide', { resultId: target.id, expectedVersion: reworded.version, action: 'set-status', status: 'met' });
+    expect(corrected).toMatchObject({ decision: 'edited', status: 'met' });
+    expect(memory()).toBe(start + 1);
+    const back = await ok(core, 'reviews.undo', { resultId: target.id, expectedVersion: corrected.version });
+    expect(back.decision).toBe('rejected');
+    expect(memory()).toBe(start + 1);
+    // Undo the rewording, then the reject itself: the rejection is taken back.
+    const unreworded = await ok(core, 'reviews.undo', { resultId: target.id, expectedVersion: back.version });
+    const unrejected = await ok(core, 'reviews.undo', { resultId: target.id, expectedVersion: unreworded.version });
+    expect(unrejected.decision).toBe('proposed');
+    expect(memory()).toBe(start);
+    const audit = (await ok(core, 'audit.list', { entityId: target.id })).entries;
+    expect(audit.find((e) => e.action === 'checklist.undone')!.data).toMatchObject({ undidAction: expect.any(String) });
+  });
+});

@@ -86,7 +86,7 @@ describe('migrations', () => {
         "4 analyses f5e75c948ae5acc3",
         "5 review 825983ae1be9f488",
         "6 pixel-spacing d3e4ddcadfd7cad3",
-        "7 checklist-reviews 40ec30d6531a863d",
+        "7 checklist-reviews 1c09583cafc16556",
       ]
     `);
     expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));

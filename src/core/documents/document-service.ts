@@ -38,6 +38,8 @@ export class DocumentService {
   private readonly pages = new ByteLru<string, ResourceBody>(PAGE_CACHE_BYTES);
   /** One parse per asset at a time: the viewer and a review asking together share it. */
   private readonly inFlight = new Map<string, Promise<DocumentModel>>();
+  /** The same page asked for twice while it renders is rendered once. */
+  private readonly pagesInFlight = new Map<string, Promise<ResourceBody>>();
 
   constructor(private readonly deps: DocumentServiceDeps) {}
 
@@ -83,6 +85,15 @@ export class DocumentService {
     const key = `${asset.id}:${page}:${dpi}`;
     const hit = this.pages.get(key);
     if (hit) return hit;
+    let pending = this.pagesInFlight.get(key);
+    if (!pending) {
+      pending = this.renderPng(asset, page, dpi, key).finally(() => this.pagesInFlight.delete(key));
+      this.pagesInFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async renderPng(asset: Asset, page: number, dpi: number, key: string): Promise<ResourceBody> {
     const bytes = await this.deps.store.read(asset.sha256);
     const image = await this.deps.parser.render(bytes, page, dpi);
     const body = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } }).png({ compressionLevel: 6 }).toBuffer();

@@ -222,7 +222,21 @@ const AUDIT_ACTION = {
   'edit-feedback': 'checklist.feedback-edited', note: 'checklist.noted', undo: 'checklist.undone',
 } as const;
 
-function commit(tx: Tx, row: ResultRow, action: keyof typeof AUDIT_ACTION, after: ItemState): ReviewItem {
+/**
+ * How a decision changes what is remembered of rejected feedback: a reject
+ * counts once; taking it back (undoing the reject, or accepting the proposal
+ * after all) uncounts it. Setting the right status after a reject keeps it:
+ * that is the normal way to correct the AI.
+ */
+function memoryDelta(action: keyof typeof AUDIT_ACTION, before: ItemState, after: ItemState, undid: string | null): 1 | -1 | 0 {
+  if (action === 'reject' && before.decision !== 'rejected') return 1;
+  if (action === 'accept' && before.decision === 'rejected') return -1;
+  if (action === 'undo' && undid === 'reject' && after.decision !== 'rejected') return -1;
+  if (action === 'undo' && undid === 'accept' && after.decision === 'rejected') return 1; // the accept that took a reject back is undone
+  return 0;
+}
+
+function commit(tx: Tx, row: ResultRow, action: keyof typeof AUDIT_ACTION, after: ItemState, extra: Record<string, unknown> = {}, undid: string | null = null): ReviewItem {
   const before = stateOf(row);
   const at = tx.now.toISOString();
   const changed = tx.db.prepare(
@@ -234,15 +248,12 @@ function commit(tx: Tx, row: ResultRow, action: keyof typeof AUDIT_ACTION, after
   tx.db.prepare(
     `INSERT INTO checklist_decisions (id, result_id, review_id, action, before, after, reviewer, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(decisionId, row.id, row.review_id, action, JSON.stringify(before), JSON.stringify(after), tx.actor, at);
-  // Rejections teach: count a new one, and take one back when it is undone or overturned.
-  const wasRejected = before.decision === 'rejected';
-  const isRejected = after.decision === 'rejected';
-  if (isRejected && !wasRejected) rememberRejection(tx, row, 1, after.rejectReason);
-  if (wasRejected && !isRejected) rememberRejection(tx, row, -1, null);
+  const delta = memoryDelta(action, before, after, undid);
+  if (delta !== 0) rememberRejection(tx, row, delta, delta > 0 ? after.rejectReason : null);
   const item = toItem(tx.db, resultRow(tx.db, row.id));
   tx.audit({
     action: AUDIT_ACTION[action], entityType: 'checklist_result', entityId: row.id,
-    data: { decisionId, reviewId: row.review_id, itemId: row.item_id, version: item.version, before, after },
+    data: { decisionId, reviewId: row.review_id, itemId: row.item_id, version: item.version, before, after, ...extra },
   });
   tx.emit('review.changed', { item });
   return item;
@@ -269,13 +280,16 @@ export function decideItem(tx: Tx, input: DecideInput): ReviewItem {
       break;
     case 'reject':
       if (!proposal) throw new ChittiError('INVALID_INPUT', 'This item was added by a reviewer: there is no proposal to reject.');
-      after = { ...current, decision: 'rejected', status: proposal.status, feedback: proposal.feedback, rejectReason: input.reason ?? null, note };
+      after = { ...current, decision: 'rejected', status: proposal.status, feedback: proposal.feedback, rejectReason: input.reason || null, note };
       break;
     case 'set-status':
       after = { ...current, decision: 'edited', status: input.status!, rejectReason: null, note };
       break;
     case 'edit-feedback':
-      after = { ...current, decision: 'edited', feedback: input.feedback!, rejectReason: null, note };
+      // Rewording the feedback of a rejected proposal does not make its rejected status count again: only a status does.
+      after = current.decision === 'rejected'
+        ? { ...current, feedback: input.feedback!, note }
+        : { ...current, decision: 'edited', feedback: input.feedback!, rejectReason: null, note };
       break;
     case 'note':
       after = { ...current, note };
@@ -289,16 +303,16 @@ export function undoItem(tx: Tx, resultId: string, expectedVersion: number): Rev
   const row = resultRow(tx.db, resultId);
   checkVersion(tx.db, row, expectedVersion);
   // Decisions already undone are skipped: each undo row cancels the latest open decision before it.
-  const history = tx.db.prepare('SELECT action, before FROM checklist_decisions WHERE result_id = ? ORDER BY rowid').all(resultId) as Array<{ action: string; before: string | null }>;
-  const open: Array<{ action: string; before: string | null }> = [];
+  const history = tx.db.prepare('SELECT id, action, before FROM checklist_decisions WHERE result_id = ? ORDER BY rowid').all(resultId) as Array<{ id: string; action: string; before: string | null }>;
+  const open: Array<{ action: string; before: string | null; id: string }> = [];
   for (const d of history) {
     if (d.action === 'undo') open.pop();
     else open.push(d);
   }
   const target = open.at(-1);
   if (!target) throw new ChittiError('CONFLICT', 'There is no decision on this item to undo.');
-  if (target.action === 'add') throw new ChittiError('CONFLICT', 'This item was added by a reviewer and its adding cannot be undone; reject its status instead.');
-  return commit(tx, row, 'undo', JSON.parse(target.before!) as ItemState);
+  if (target.action === 'add') throw new ChittiError('CONFLICT', 'This item was added by a reviewer and its adding cannot be undone; set its status to not applicable instead.');
+  return commit(tx, row, 'undo', JSON.parse(target.before!) as ItemState, { undid: target.id, undidAction: target.action }, target.action);
 }
 
 type AddInput = ProcedureParsedInput<'reviews.addItem'>;
@@ -318,11 +332,15 @@ export function addItem(tx: Tx, input: AddInput): ReviewItem {
        decided_by, decided_at, created_at) VALUES (?, ?, ?, NULL, ?, ?, ?, ?, NULL, NULL, 'edited', ?, ?, ?, ?, ?, ?)`,
   ).run(id, input.reviewId, seq, input.section, input.title, input.title, input.severity, input.status, input.feedback, JSON.stringify(input.anchor), tx.actor, at, at);
   const after: ItemState = { decision: 'edited', status: input.status, feedback: input.feedback, note: null, rejectReason: null };
+  const decisionId = newId('crd');
   tx.db.prepare(
     `INSERT INTO checklist_decisions (id, result_id, review_id, action, before, after, reviewer, created_at) VALUES (?, ?, ?, 'add', NULL, ?, ?, ?)`,
-  ).run(newId('crd'), id, input.reviewId, JSON.stringify({ ...after, anchor: input.anchor, title: input.title }), tx.actor, at);
+  ).run(decisionId, id, input.reviewId, JSON.stringify({ ...after, anchor: input.anchor, title: input.title }), tx.actor, at);
   const item = toItem(tx.db, resultRow(tx.db, id), review.framework_id);
-  tx.audit({ action: 'checklist.item-added', entityType: 'checklist_result', entityId: id, data: { reviewId: input.reviewId, title: input.title, status: input.status, anchor: input.anchor } });
+  tx.audit({
+    action: 'checklist.item-added', entityType: 'checklist_result', entityId: id,
+    data: { decisionId, reviewId: input.reviewId, version: 1, section: input.section, title: input.title, severity: input.severity, status: input.status, feedback: input.feedback, anchor: input.anchor },
+  });
   tx.emit('review.changed', { item });
   return item;
 }

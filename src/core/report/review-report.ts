@@ -51,10 +51,11 @@ const SEVERITIES: Severity[] = ['high', 'medium', 'low'];
 const STATUSES: ChecklistStatus[] = ['met', 'partial', 'not_met', 'not_applicable'];
 
 export async function buildReviewReportData(deps: ReviewReportDeps, reviewId: string): Promise<ReviewReportData> {
+  // Verify first, then read the review and its decisions together (no await between), so they agree.
+  const audit = await deps.audit.verify();
   const { review, items } = getReview(deps.db, reviewId);
   if (review.status !== 'done') throw new ChittiError('CONFLICT', `This review failed (${review.message ?? review.errorCode}); there is nothing to report.`);
   const job = getJob(deps.db, review.jobId);
-  const audit = await deps.audit.verify();
   return {
     format: REVIEW_REPORT_FORMAT,
     formatVersion: REVIEW_REPORT_FORMAT_VERSION,
@@ -148,7 +149,10 @@ export async function renderReviewPdf(data: ReviewReportData): Promise<Buffer> {
       { header: 'AI proposal', width: 56 }, { header: 'Pages', width: 36 }, { header: 'Feedback', width: 134 }, { header: 'Decision', width: 60 },
     ],
     items.map((i) => {
-      const status: Cell = { text: STATUS_LABEL[i.status], font: 'condBold', color: i.status === 'not_met' ? BAD_INK : INK, swatch: STATUS_COLOUR[i.status] };
+      // A rejected proposal's status is the AI's, judged wrong: it is not the item's status.
+      const status: Cell = i.decision === 'rejected'
+        ? { text: '— (rejected)', color: MUTED }
+        : { text: STATUS_LABEL[i.status], font: 'condBold', color: i.status === 'not_met' ? BAD_INK : INK, swatch: STATUS_COLOUR[i.status] };
       const proposal = i.proposal ? `${STATUS_LABEL[i.proposal.status]} ${Math.round(i.proposal.confidence * 100)}%\n${i.proposal.source}` : 'added by reviewer';
       const decision = `${DECISION_LABEL[i.decision]}${i.rejectReason ? `: ${i.rejectReason}` : ''}${i.decidedBy ? `\n${i.decidedBy} ${day(i.decidedAt)}` : ''}`;
       const feedback = [i.feedback, i.note ? `Note: ${i.note}` : ''].filter(Boolean).join('\n');

@@ -79,6 +79,8 @@ async function reviewOne(deps: ChecklistDeps, assetId: AssetId, params: Checklis
     if (asset.kind !== 'document') throw new ChittiError('NOT_A_DOCUMENT', `This is an image (${asset.mime}), not a document.`);
     const model = await deps.documents.model(asset);
     const { proposals, layers, warnings } = await deps.evaluation.evaluate(model, params.framework, { embeddings: params.embeddings });
+    const missing = params.framework.items.filter((i) => !proposals.has(i.id)).map((i) => i.id);
+    if (missing.length) throw new ChittiError('DOCUMENT_UNREADABLE', `The evaluation gave no result for ${missing.join(', ')}; this document was not reviewed.`);
     return { ok: true, proposals, layers, warnings, pageCount: model.pageCount, durationMs: Math.round(performance.now() - started) };
   } catch (e) {
     if (e instanceof ChittiError && PER_DOCUMENT_CODES.has(e.code)) return { ok: false, code: e.code, message: e.message };

@@ -159,7 +159,7 @@ export function finishTask(tx: Tx, taskId: TaskId): Task {
  */
 export function reopenFailedTask(tx: Tx, taskId: TaskId): boolean {
   const row = taskRow(tx.db, taskId);
-  if (row.status !== 'failed' || row.kind !== 'detect' || pendingCount(tx.db, taskId) === 0) return false;
+  if (row.status !== 'failed' || (row.kind !== 'detect' && row.kind !== 'checklist') || pendingCount(tx.db, taskId) === 0) return false;
   tx.db.prepare(`UPDATE tasks SET status = 'queued', error = NULL, error_code = NULL, finished_at = NULL WHERE id = ?`).run(taskId);
   tx.audit({ action: 'task.reopened', entityType: 'task', entityId: taskId, data: { previousError: { code: row.error_code, message: row.error } } });
   return true;

@@ -81,6 +81,7 @@ CREATE TABLE checklist_decisions (
   CHECK ((action = 'add') = (before IS NULL))
 ) STRICT;
 CREATE INDEX checklist_decisions_by_result ON checklist_decisions (result_id, created_at);
+CREATE INDEX checklist_decisions_by_review ON checklist_decisions (review_id);
 
 CREATE TABLE feedback_memory (
   framework_id   TEXT NOT NULL,
