@@ -210,7 +210,7 @@ describe('retrieval', () => {
     const m = model([
       block(1, 'heading', '1.0 Results', { sectionId: 's1', level: 1 }),
       block(1, 'paragraph', 'Readings were taken on the shell.', { sectionId: 's1' }),
-      field(1, 'Inspector', 'Steve Sherman', 's1'),
+      field(1, 'Inspector', 'Alex Rivera', 's1'),
       block(1, 'table', 'CML | Thickness\n7 | 0.507', { sectionId: 's1', table: { headerRows: 1, rows: [[{ text: 'CML' }, { text: 'Thickness (in.)' }], [{ text: '7' }, { text: '0.507' }]] } }),
       block(2, 'heading', '2.0 Recommendations', { sectionId: 's2', level: 1 }),
       block(2, 'footer', 'Page 2 of 2'),
@@ -220,9 +220,9 @@ describe('retrieval', () => {
     ]);
     const passages = buildPassages(m);
     expect(passages.map((p) => [p.kind, p.text])).toEqual([
-      ['heading', '1.0 Results — Readings were taken on the shell. Inspector: Steve Sherman CML | Thickness\n7 | 0.507'.replace('\n', ' ')],
+      ['heading', '1.0 Results — Readings were taken on the shell. Inspector: Alex Rivera CML | Thickness\n7 | 0.507'.replace('\n', ' ')],
       ['text', 'Readings were taken on the shell.'],
-      ['field', 'Inspector: Steve Sherman'],
+      ['field', 'Inspector: Alex Rivera'],
       ['table-row', 'CML: 7; Thickness (in.): 0.507'],
       ['heading', '2.0 Recommendations'],
     ]);
@@ -286,7 +286,7 @@ describe('evaluation', () => {
 
   it('needs content, not labels: a blank field or a bare heading is not met', async () => {
     order = 0;
-    const filled = model([field(1, 'Inspector', 'Steve Sherman'), field(1, 'Report No.', '54-11-001-11'), field(1, 'Inspection Date', '06/20/2017'),
+    const filled = model([field(1, 'Inspector', 'Alex Rivera'), field(1, 'Report No.', '54-11-001-11'), field(1, 'Inspection Date', '06/20/2017'),
       block(1, 'heading', 'Recommendations', { sectionId: 's1' }), block(1, 'paragraph', 'No recommendations: the shell is in satisfactory condition.', { sectionId: 's1' })],
     [{ id: 's1', title: 'Recommendations', level: 1, page: 1, headingBlockId: 'b1-4', children: [] }]);
     const blank = model([field(1, 'Inspector', ''), field(1, 'Report No.', 'N/A'), field(1, 'Inspection Date', '06/20/2017'),
@@ -298,7 +298,7 @@ describe('evaluation', () => {
     expect(good.items.map((i) => [i.id, i.status])).toEqual([['S-1', 'met'], ['S-2', 'met'], ['S-3', 'met'], ['S-4', 'not_applicable'], ['S-5', 'partial']]);
     // all_of: "employer" occurs nowhere, so the item is not met in full even though the inspector is named.
     expect(good.items[4]!.feedback).toMatch(/never mentions \/employer\/, which the framework requires/);
-    expect(good.items[0]).toMatchObject({ source: 'rule', evidence: [{ page: 1, text: 'Inspector: Steve Sherman', bbox: expect.any(Array) }] });
+    expect(good.items[0]).toMatchObject({ source: 'rule', evidence: [{ page: 1, text: 'Inspector: Alex Rivera', bbox: expect.any(Array) }] });
     expect(good.items[3]!.feedback).toMatch(/applies only where "measurements were taken"/);
 
     const bad = await evaluateDocument(blank, framework, { embeddings: false });
@@ -311,7 +311,7 @@ describe('evaluation', () => {
 
   it('takes a later layer (an LLM) as the decider when it answers, asked with the requirement and retrieved evidence only', async () => {
     order = 0;
-    const m = model([field(1, 'Inspector', 'Steve Sherman'), block(1, 'paragraph', 'The calibration block was checked before use.')]);
+    const m = model([field(1, 'Inspector', 'Alex Rivera'), block(1, 'paragraph', 'The calibration block was checked before use.')]);
     const asked: Array<{ requirement: string; evidence: string[]; keys: string[] }> = [];
     const judge: LlmJudge = {
       modelId: 'test-model',
@@ -331,7 +331,7 @@ describe('evaluation', () => {
     // The model sees quotes from the document, never the document itself.
     const quotes = asked.flatMap((a) => a.evidence);
     expect(quotes.length).toBeGreaterThan(0);
-    for (const q of quotes) expect(['Inspector: Steve Sherman', 'The calibration block was checked before use.']).toContain(q);
+    for (const q of quotes) expect(['Inspector: Alex Rivera', 'The calibration block was checked before use.']).toContain(q);
     expect(asked.map((a) => a.requirement)).toEqual(framework.items.map((i) => i.requirement));
     // A cited index outside the evidence list is dropped, not invented.
     expect(result.items[1]!.evidence.length).toBeLessThanOrEqual(1);
@@ -389,7 +389,8 @@ describe('chitti review', () => {
       }
     }
     const technician = out.items.find((i) => i.id === 'IRC-08')!;
-    expect(technician).toMatchObject({ status: 'met', evidence: [expect.objectContaining({ page: 1, text: 'Technician: Damon Crain' })] });
+    // The technician's name is checked by its form: real names stay in ../shared, out of this repository.
+    expect(technician).toMatchObject({ status: 'met', evidence: [expect.objectContaining({ page: 1, text: expect.stringMatching(/^Technician: [A-Z][a-z]+ [A-Z][a-z]+$/) })] });
   });
 
   it('prints a Markdown table, with the embedding layer on by default, opening no network connection', { timeout: 180_000 }, async () => {

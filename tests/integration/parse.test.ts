@@ -375,9 +375,9 @@ describe('DOCX', () => {
 });
 
 describe('TXT and RTF', () => {
-  const PLAIN = 'UT THICKNESS SURVEY\nReport No: 54-11-001\nInspector: Damon Crain\n\nAll readings are in inches.\nNone is below t-min.\n\n- CML 7: 0.523\n- CML 8: 0.801\n  - retest: 0.802\n\fPage two.';
+  const PLAIN = 'UT THICKNESS SURVEY\nReport No: 54-11-001\nInspector: Sam Okoye\n\nAll readings are in inches.\nNone is below t-min.\n\n- CML 7: 0.523\n- CML 8: 0.801\n  - retest: 0.802\n\fPage two.';
   const EXPECTED_FLOW = [
-    { kind: 'paragraph', text: 'UT THICKNESS SURVEY\nReport No: 54-11-001\nInspector: Damon Crain' },
+    { kind: 'paragraph', text: 'UT THICKNESS SURVEY\nReport No: 54-11-001\nInspector: Sam Okoye' },
     { kind: 'paragraph', text: 'All readings are in inches.\nNone is below t-min.' },
     { kind: 'list-item', level: 1, text: 'CML 7: 0.523' },
     { kind: 'list-item', level: 1, text: 'CML 8: 0.801' },

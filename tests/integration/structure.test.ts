@@ -5,6 +5,9 @@ import { parseDocument } from '../../src/core/parse/index.ts';
 import { buildDocumentModel, flattenSections, toMarkdown, type Block, type DocumentModel } from '../../src/core/structure/index.ts';
 import { SHARED_DATA } from '../helpers/workspace.ts';
 
+/** A person's name as printed (two capitalised words): real names stay in ../shared, out of this repository. */
+const PERSON_NAME = /^[A-Z][a-z]+ [A-Z][a-z]+$/;
+
 /**
  * Structure detection on the real reports: what a person sees on the pages
  * (checked against the rendered pages), read through the real parser.
@@ -44,7 +47,8 @@ describe('API 510 in-service inspection report (25 pages)', () => {
 
   it('reads the cover fields, the report number first', () => {
     const cover = m.blocks.filter((b) => b.page === 1 && b.kind === 'field').map((b) => [b.field!.key, b.field!.value]);
-    expect(cover.slice(0, 4)).toEqual([['Report No.', '54-11-001-11'], ['Inspector', 'Steve Sherman'], ['Employer', 'OilPro Consulting LLC'], ['Inspection Date', '06/20/2017']]);
+    // The inspector's name is checked by its form, so that no real person's name is copied into this repository.
+    expect(cover.slice(0, 4)).toEqual([['Report No.', '54-11-001-11'], ['Inspector', expect.stringMatching(PERSON_NAME)], ['Employer', 'OilPro Consulting LLC'], ['Inspection Date', '06/20/2017']]);
   });
 
   it('reads the vessel data page as fields, the blank ones included', () => {
@@ -218,7 +222,7 @@ describe('Bureau Veritas pre-shipment inspection report (19 pages)', () => {
     expect(info).toMatchObject({
       'Service Type': 'Pre-Shipment Inspection (PSI)', 'Purchase Order (PO) No.': 'ABC1234', 'Vendor Name': 'GOOD DRESS COMPANY',
       'Factory Name': 'GOOD DRESS Garment Co., Ltd.', 'Factory Address': 'Building 20, No.998,Dongda Road Suzhou City, Jiangsu, China.',
-      'Product Description': 'Dress', 'Inspection Date': '12-Jul-2022', 'Inspector Name(s)': 'Allen Su',
+      'Product Description': 'Dress', 'Inspection Date': '12-Jul-2022', 'Inspector Name(s)': expect.stringMatching(PERSON_NAME),
     });
   });
 

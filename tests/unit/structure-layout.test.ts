@@ -138,9 +138,9 @@ describe('tables', () => {
   it('reads labels over one row of values as fields, but a header over one row of measurements as a table', () => {
     const labels = buildLines(1, [
       ...row(91, [['Report No.', 104], ['Client', 220], ['Inspector', 330]], { size: 8, bold: true }),
-      ...row(106, [['54-11-001-11', 100], ['SACHEM', 215], ['Steve Sherman', 320]], { size: 8 }),
+      ...row(106, [['54-11-001-11', 100], ['SACHEM', 215], ['Alex Rivera', 320]], { size: 8 }),
     ]);
-    expect(findTables(labels)).toMatchObject([{ kind: 'form', fields: [{ key: 'Report No.', value: '54-11-001-11' }, { key: 'Client', value: 'SACHEM' }, { key: 'Inspector', value: 'Steve Sherman' }] }]);
+    expect(findTables(labels)).toMatchObject([{ kind: 'form', fields: [{ key: 'Report No.', value: '54-11-001-11' }, { key: 'Client', value: 'SACHEM' }, { key: 'Inspector', value: 'Alex Rivera' }] }]);
     const oneRow = buildLines(1, [
       ...row(100, [['Location', 67], ['CS1', 154], ['CS2', 190], ['Notes', 298]], { size: 9 }),
       ...row(118, [['Whole Bridge', 67], ['0', 154], ['1', 190], ['Anode reading low.', 298]], { size: 9 }),

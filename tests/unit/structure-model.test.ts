@@ -108,7 +108,7 @@ describe('the document model of flowing documents', () => {
   it('keeps the blocks the file declares, splits heading numbers, finds fields and a table header', () => {
     const model = buildDocumentModel(flowDoc([
       { kind: 'heading', level: 1, text: '1. Scope' },
-      { kind: 'paragraph', text: 'Inspector: Steve Sherman\nDate: 2017-06-20' },
+      { kind: 'paragraph', text: 'Inspector: Alex Rivera\nDate: 2017-06-20' },
       { kind: 'paragraph', text: 'The work covered the shell and heads.' },
       { kind: 'heading', level: 2, text: '1.1 Readings' },
       { kind: 'list-item', level: 1, text: '• Shell readings are above minimum.' },
@@ -117,7 +117,7 @@ describe('the document model of flowing documents', () => {
       { kind: 'heading', level: 1, text: '2. Findings' },
     ]));
     expect(model.blocks.map((b) => [b.kind, b.page, b.text])).toEqual([
-      ['heading', 1, '1. Scope'], ['field', 1, 'Inspector: Steve Sherman'], ['field', 1, 'Date: 2017-06-20'],
+      ['heading', 1, '1. Scope'], ['field', 1, 'Inspector: Alex Rivera'], ['field', 1, 'Date: 2017-06-20'],
       ['paragraph', 1, 'The work covered the shell and heads.'], ['heading', 1, '1.1 Readings'],
       ['list-item', 1, 'Shell readings are above minimum.'], ['table', 1, 'CML | Reading\n1 | 0.518\n2 | '], ['heading', 2, '2. Findings'],
     ]);
@@ -126,6 +126,6 @@ describe('the document model of flowing documents', () => {
     const table = model.blocks.find((b) => b.kind === 'table')!.table!;
     expect(table.headerRows).toBe(1);
     expect(table.rows[2]!.map((c) => c.text)).toEqual(['2', '']);
-    expect(toMarkdown(model)).toContain('**Inspector:** Steve Sherman');
+    expect(toMarkdown(model)).toContain('**Inspector:** Alex Rivera');
   });
 });

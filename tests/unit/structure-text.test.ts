@@ -22,7 +22,7 @@ describe('field keys and values', () => {
 
   it('reads "Key: value" in one run, but not a time, a URL or a sentence that ends in a colon', () => {
     expect(parseInlineField('Report No.: 54-11-001-11')).toEqual({ key: 'Report No.', value: '54-11-001-11' });
-    expect(parseInlineField('Inspector : Steve Sherman')).toEqual({ key: 'Inspector', value: 'Steve Sherman' });
+    expect(parseInlineField('Inspector : Alex Rivera')).toEqual({ key: 'Inspector', value: 'Alex Rivera' });
     expect(parseInlineField('Inspected at 14:28 IST')).toBeNull();
     expect(parseInlineField('see https://example.org/x')).toBeNull();
     expect(labelKey('Inspection Date :')).toBe('Inspection Date');

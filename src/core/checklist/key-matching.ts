@@ -5,7 +5,7 @@ import type { Facet, RequirementReading } from './requirement.ts';
 /**
  * Which fields speak to which facet. A field's key is matched against every
  * facet of the framework, and a field answers only the facet(s) it fits best:
- * "Inspector: Steve Sherman" is the inspector's name (the hint "inspector"
+ * "Inspector: Alex Rivera" is the inspector's name (the hint "inspector"
  * of "Inspector named"), not evidence for "Inspector qualification", even
  * though both items mention inspectors. Words the framework uses in many items
  * ("inspection" in an inspection-report framework) say nothing about which

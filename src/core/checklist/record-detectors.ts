@@ -44,7 +44,7 @@ export function calibrationMentions(facts: DocumentFacts): Passage[] {
 
 /**
  * A typed sign-off: the person who did the work named, then a date, after the
- * body of a page ("Technician: Damon Crain / Date: 9/24/2025" under the table
+ * body of a page ("Technician: Sam Okoye / Date: 9/24/2025" under the table
  * of readings). It says who stands behind the report and when, but it is not
  * a signature or an approval, so it shows a sign-off only in part. The same
  * pair in a report's header (before any body) is who and when, not a sign-off.

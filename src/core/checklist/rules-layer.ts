@@ -74,7 +74,7 @@ function fromHints(facet: Facet, facts: DocumentFacts, isLabel: LabelTest): Face
         continue;
       }
       const after = text.slice(m.index, m.index + m[0].length + VALUE_WINDOW);
-      // A value follows its label closely ("Inspected By: Krushna"); further on it belongs to something else.
+      // A value follows its label closely ("Inspected By: Rao"); further on it belongs to something else.
       const rest = facet.valueKinds.length > 0 ? wholeWords(after.slice(m[0].length), VALUE_AFTER) : after.slice(m[0].length);
       // A field's value may be one word; in running text a name needs two ("Ask the inspector" is not one).
       const substantive = facet.valueKinds.length > 0 ? hasValueKinds(rest, facet.valueKinds, isLabel, /^\s*[:\-–]/.test(rest)) : words(rest).length >= 3;

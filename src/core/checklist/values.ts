@@ -2,7 +2,7 @@
  * Content checks: does a piece of text hold a value of the kind a
  * requirement asks for (a date, an identifier, a person's name, a measured
  * quantity), or only a label, a placeholder or an empty line? This is what
- * separates "Inspector: Steve Sherman" from "Name of Inspector:" on a blank
+ * separates "Inspector: Alex Rivera" from "Name of Inspector:" on a blank
  * form, and "Report No.: 54-11-001-11" from a heading called "Report".
  */
 
@@ -65,8 +65,8 @@ const NOT_NAMES = new Set(['the', 'a', 'an', 'this', 'that', 'these', 'those', '
 export type LabelTest = (word: string) => boolean;
 
 /**
- * A name: capitalised words that are not label words ("Steve Sherman",
- * "JERRY HARTFIELD", "Krushna & Mahesh", "SAChem"). In running text two
+ * A name: capitalised words that are not label words ("Alex Rivera",
+ * "JOHN SMITH", "Smith & Rao", "SAChem"). In running text two
  * such words in a row are needed ("Ask the inspector" is not a name); a field
  * value (`single`) may be one word ("Binsr").
  */
@@ -76,7 +76,7 @@ export function hasName(text: string, isLabel: LabelTest = () => false, single =
 
 /**
  * A person's name: two name words at least, an initial counting as one
- * ("Steve Sherman", "R. Thompson", "Krushna & Mahesh"). A single word in an
+ * ("Alex Rivera", "R. Thompson", "Smith & Rao"). A single word in an
  * inspector's field ("Binsr") names a company, a brand or only a first name:
  * a reviewer cannot tell who did the work.
  */
@@ -91,7 +91,7 @@ function nameWords(text: string, isLabel: LabelTest, needed: number, initials: b
   const shouting = caps >= 4 && caps / tokens.length >= 0.6;
   let run = 0;
   for (const t of tokens) {
-    if (t === '&' || t.toLowerCase() === 'and') continue; // "Krushna & Mahesh": the connector does not break the name
+    if (t === '&' || t.toLowerCase() === 'and') continue; // "Smith & Rao": the connector does not break the name
     const word = t.replace(/[.’'-]+$/, '');
     const capital = /^\p{Lu}/u.test(word) && !(shouting && word === word.toUpperCase());
     const initial = initials && /^\p{Lu}\.$/u.test(t);

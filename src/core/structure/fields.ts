@@ -5,7 +5,7 @@ import { letterCount, splitQuantityPair, wordCount } from './text.ts';
 
 /**
  * Key–value fields: 'Report No.: 54-11-001-11' in one run, a label run and a
- * value run on one line ('Inspector :' … 'Steve Sherman'), a label alone
+ * value run on one line ('Inspector :' … 'Alex Rivera'), a label alone
  * ('Comments:', an empty field is worth knowing about), and 'MAWP 150 psi'.
  */
 
