@@ -6,7 +6,7 @@ import { getAsset } from '../domain/assets.ts';
 import { addReview, type FrameworkSnapshot, type ReviewOutcome } from '../domain/checklist-reviews.ts';
 import { getJob } from '../domain/jobs.ts';
 import type { DocumentModel } from '../structure/types.ts';
-import { createTask, finishTask, getItem, getTask, setItemOutcome, taskRow } from './task-store.ts';
+import { addAssetItems, createTask, getItem, getTask, markRunning, pendingAssetItems, setItemOutcome, taskRow } from './task-store.ts';
 
 /**
  * A checklist task reviews documents of a job against one framework: each
@@ -64,11 +64,7 @@ export function startChecklist(write: Write, input: { jobId: JobId; framework: F
     const { id } = createTask(tx, 'checklist', input.jobId, { ...params, framework: { id: input.framework.id, version: input.framework.version } });
     // The whole snapshot is kept apart from the audited params (it can be long).
     tx.db.prepare('UPDATE tasks SET params = ? WHERE id = ?').run(JSON.stringify(params), id);
-    const insert = tx.db.prepare(`INSERT INTO task_items (task_id, seq, source, name, status, asset_id) VALUES (?, ?, ?, ?, 'pending', ?)`);
-    documents.forEach((d, seq) => insert.run(id, seq, d.id, d.name, d.id));
-    tx.db.prepare('UPDATE tasks SET expanded = 1 WHERE id = ?').run(id);
-    tx.emit('task.progressed', { task: getTask(tx.db, id), item: null });
-    return documents.length === 0 ? finishTask(tx, id) : getTask(tx.db, id);
+    return addAssetItems(tx, id, documents);
   });
 }
 
@@ -114,12 +110,10 @@ export function commitChecklistItem(write: Write, taskId: TaskId, jobId: JobId, 
  */
 export async function runChecklist(deps: ChecklistDeps, taskId: TaskId, shouldStop: () => boolean): Promise<void> {
   const { db, write } = deps;
-  write((tx) => {
-    tx.db.prepare(`UPDATE tasks SET status = 'running', started_at = coalesce(started_at, ?) WHERE id = ? AND status = 'queued'`).run(tx.now.toISOString(), taskId);
-  });
+  write((tx) => markRunning(tx, taskId));
   const row = taskRow(db, taskId);
   const params = JSON.parse(row.params) as ChecklistParams;
-  const todo = db.prepare(`SELECT seq, asset_id AS assetId FROM task_items WHERE task_id = ? AND status = 'pending' ORDER BY seq`).all(taskId) as Array<{ seq: number; assetId: AssetId }>;
+  const todo = pendingAssetItems(db, taskId);
   for (const item of todo) {
     if (shouldStop()) return;
     const outcome = await reviewOne(deps, item.assetId, params);

@@ -10,7 +10,7 @@ import { thresholdOverrides } from '../domain/review.ts';
 import type { InstalledModel } from '../inference/catalog.ts';
 import type { DetectionEngine, ImageFindings } from '../inference/engine.ts';
 import { MAX_DISPLAY_BYTES, type MediaSource } from '../media/media-service.ts';
-import { createTask, finishTask, getItem, getTask, setItemOutcome, taskRow } from './task-store.ts';
+import { addAssetItems, createTask, getItem, getTask, markRunning, pendingAssetItems, setItemOutcome, taskRow } from './task-store.ts';
 
 /**
  * A detect task runs a model on images already in a job. Its items (one per
@@ -77,11 +77,7 @@ export async function startDetect(
     getJob(tx.db, input.jobId);
     const assets = assetsFor(tx.db, input.jobId, input.assetIds);
     const { id } = createTask(tx, 'detect', input.jobId, params);
-    const insert = tx.db.prepare(`INSERT INTO task_items (task_id, seq, source, name, status, asset_id) VALUES (?, ?, ?, ?, 'pending', ?)`);
-    assets.forEach((a, seq) => insert.run(id, seq, a.id, a.name, a.id));
-    tx.db.prepare('UPDATE tasks SET expanded = 1 WHERE id = ?').run(id);
-    tx.emit('task.progressed', { task: getTask(tx.db, id), item: null });
-    return assets.length === 0 ? finishTask(tx, id) : getTask(tx.db, id);
+    return addAssetItems(tx, id, assets);
   });
 }
 
@@ -154,13 +150,11 @@ export function commitDetectItem(
  */
 export async function runDetect(deps: DetectDeps, taskId: TaskId, shouldStop: () => boolean): Promise<void> {
   const { db, write } = deps;
-  write((tx) => {
-    tx.db.prepare(`UPDATE tasks SET status = 'running', started_at = coalesce(started_at, ?) WHERE id = ? AND status = 'queued'`).run(tx.now.toISOString(), taskId);
-  });
+  write((tx) => markRunning(tx, taskId));
   const row = taskRow(db, taskId);
   const jobId = row.job_id!;
   const params = JSON.parse(row.params) as DetectParams;
-  const todo = db.prepare(`SELECT seq, asset_id AS assetId FROM task_items WHERE task_id = ? AND status = 'pending' ORDER BY seq`).all(taskId) as Array<{ seq: number; assetId: AssetId }>;
+  const todo = pendingAssetItems(db, taskId);
   if (todo.length === 0 || shouldStop()) return;
   const model = await deps.engine.resolveModel(params.modelId);
 

@@ -1,4 +1,4 @@
-import type { ErrorCode, FileErrorCode, JobId, Task, TaskId, TaskItem, TaskItemStatus, TaskStatus } from '../../shared/contract/index.ts';
+import type { AssetId, ErrorCode, FileErrorCode, JobId, Task, TaskId, TaskItem, TaskItemStatus, TaskStatus } from '../../shared/contract/index.ts';
 import { ChittiError } from '../app/errors.ts';
 import type { Tx } from '../app/unit-of-work.ts';
 import type { Db } from '../db/open.ts';
@@ -163,4 +163,27 @@ export function reopenFailedTask(tx: Tx, taskId: TaskId): boolean {
   tx.db.prepare(`UPDATE tasks SET status = 'queued', error = NULL, error_code = NULL, finished_at = NULL WHERE id = ?`).run(taskId);
   tx.audit({ action: 'task.reopened', entityType: 'task', entityId: taskId, data: { previousError: { code: row.error_code, message: row.error } } });
   return true;
+}
+
+/**
+ * The items of a task over assets already in the job (detection, checklist
+ * review): one pending item per asset in the given order, the task marked
+ * expanded and its progress emitted. A task with no asset ends at once.
+ */
+export function addAssetItems(tx: Tx, taskId: TaskId, assets: ReadonlyArray<{ id: string; name: string }>): Task {
+  const insert = tx.db.prepare(`INSERT INTO task_items (task_id, seq, source, name, status, asset_id) VALUES (?, ?, ?, ?, 'pending', ?)`);
+  assets.forEach((a, seq) => insert.run(taskId, seq, a.id, a.name, a.id));
+  tx.db.prepare('UPDATE tasks SET expanded = 1 WHERE id = ?').run(taskId);
+  tx.emit('task.progressed', { task: getTask(tx.db, taskId), item: null });
+  return assets.length === 0 ? finishTask(tx, taskId) : getTask(tx.db, taskId);
+}
+
+/** A queued task starts running (its first start time is kept across resumes). */
+export function markRunning(tx: Tx, taskId: TaskId): void {
+  tx.db.prepare(`UPDATE tasks SET status = 'running', started_at = coalesce(started_at, ?) WHERE id = ? AND status = 'queued'`).run(tx.now.toISOString(), taskId);
+}
+
+/** The asset items of a task still to be processed, in order. */
+export function pendingAssetItems(db: Db, taskId: TaskId): Array<{ seq: number; assetId: AssetId }> {
+  return db.prepare(`SELECT seq, asset_id AS assetId FROM task_items WHERE task_id = ? AND status = 'pending' ORDER BY seq`).all(taskId) as Array<{ seq: number; assetId: AssetId }>;
 }
